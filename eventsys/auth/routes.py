@@ -1,0 +1,181 @@
+"""Sign up, log in and out, the account page, password reset, data export and closing."""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from eventsys.auth import bp
+from eventsys.auth.forms import (
+    ChangePasswordForm,
+    CloseAccountForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+)
+from eventsys.extensions import db, limiter
+from eventsys.services import accounts
+from eventsys.services.urls import safe_next_url
+
+
+def _auth_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def _not_post() -> bool:
+    return request.method != "POST"
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, exempt_when=_not_post)
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        if form.website.data:
+            # A bot filled in the hidden field: pretend nothing happened.
+            flash(_("Thank you. Please check your email."), "info")
+            return redirect(url_for("main.home"))
+        try:
+            user = accounts.create_user(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                phone=form.phone.data,
+                card_number=form.card_number.data,
+                locale=session.get("locale"),
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, exempt_when=_not_post)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong email or password."))
+        else:
+            login_user(user, remember=form.remember.data)
+            session["locale"] = user.locale
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data
+        current_user.phone = form.phone.data or None
+        current_user.locale = form.locale.data
+        session["locale"] = form.locale.data
+        db.session.commit()
+        flash(_("Your details are saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            login_user(current_user)  # the session version changed; stay logged in here
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, exempt_when=_not_post)
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(form.email.data)
+        if user is not None and user.active:
+            accounts.queue_reset_mail(user)
+            db.session.commit()
+        # Same answer either way, so the form does not reveal who has an account.
+        flash(_("If an account uses that address, a mail with a link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = accounts.user_for_reset_token(token)
+    if user is None:
+        flash(_("This link has expired or was used already. Ask for a new one."), "error")
+        return redirect(url_for("auth.request_reset"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        flash(_("Your new password is set. Please log in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.get("/account/data.json")
+@login_required
+def export_data():
+    return Response(
+        accounts.personal_data_json(current_user),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-eventsys-data.json"'},
+    )
+
+
+@bp.route("/account/close", methods=["GET", "POST"])
+@login_required
+def close_account():
+    if current_user.is_staff:
+        abort(403, _("Staff accounts are closed by an admin."))
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append(_("This is not your current password."))
+        else:
+            accounts.close_account(current_user)
+            db.session.commit()
+            logout_user()
+            flash(_("Your account is closed and your personal data removed."), "info")
+            return redirect(url_for("main.home"))
+    return render_template("auth/close_account.html", form=form)

@@ -1,0 +1,114 @@
+"""Configuration in layers: defaults, then the instance file, then the environment.
+
+The app factory applies a test mapping last. Secrets never live in the repository:
+production refuses to start without ``SECRET_KEY``; development generates one and keeps
+it in the instance folder so sessions survive restarts.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+# Environment variables read as-is (string values) or through a converter.
+_ENV_STRINGS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "EVENTSYS_TIMEZONE": "EVENTSYS_TIMEZONE",
+    "EVENTSYS_BASE_URL": "EVENTSYS_BASE_URL",
+    "EVENTSYS_DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "MAIL_BACKEND": "MAIL_BACKEND",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_DEFAULT": "RATELIMIT_DEFAULT",
+    "RATELIMIT_AUTH": "RATELIMIT_AUTH",
+    "RATELIMIT_REGISTRATION": "RATELIMIT_REGISTRATION",
+    "RATELIMIT_TOKENS": "RATELIMIT_TOKENS",
+    "EVENTSYS_CORS_ORIGINS": "EVENTSYS_CORS_ORIGINS",
+}
+_ENV_INTS = {
+    "MAIL_PORT": "MAIL_PORT",
+    "EVENTSYS_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+}
+_ENV_BOOLS = {
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
+    "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+}
+
+DEFAULTS = {
+    "EVENTSYS_ENV": "development",
+    "EVENTSYS_TIMEZONE": "Asia/Shanghai",
+    "EVENTSYS_BASE_URL": "http://127.0.0.1:5000",
+    "EVENTSYS_CORS_ORIGINS": "",
+    "BABEL_DEFAULT_LOCALE": "zh_Hans",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "EVENTSYS_LANGUAGES": ("zh_Hans", "en"),
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Mail: "console" logs mails instead of sending (development); "smtp" sends.
+    "MAIL_BACKEND": "console",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_DEFAULT_SENDER": "eventsys@localhost",
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    # Flask-Limiter reads RATELIMIT_* itself; the two below are ours.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_AUTH": "10 per minute",
+    "RATELIMIT_REGISTRATION": "30 per minute",
+    "RATELIMIT_TOKENS": "10 per minute",
+    "PASSWORD_RESET_MAX_AGE": 3600,
+}
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The settings the environment gives, converted to their types."""
+    found: dict = {}
+    if "EVENTSYS_ENV" in environ:
+        found["EVENTSYS_ENV"] = environ["EVENTSYS_ENV"]
+    for name, key in _ENV_STRINGS.items():
+        if environ.get(name):
+            found[key] = environ[name]
+    for name, key in _ENV_INTS.items():
+        if environ.get(name):
+            found[key] = int(environ[name])
+    for name, key in _ENV_BOOLS.items():
+        if environ.get(name):
+            found[key] = _as_bool(environ[name])
+    uri = found.get("SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith(("postgres://", "postgresql://")):
+        # psycopg 3 is the supported driver; plain URLs from hosting panels map onto it.
+        found["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    return found
+
+
+def development_secret_key(instance_path: str) -> str:
+    """A secret kept in the instance folder, created on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the application safely."""

@@ -1,0 +1,26 @@
+"""Engine set-up that makes SQLite behave like a server database where it matters."""
+
+from flask import Flask
+from sqlalchemy import event
+
+from eventsys.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while one writer commits; foreign keys are off by default.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"

@@ -1,0 +1,94 @@
+"""Error pages: HTML for people, RFC 9457 problem details under /api/. Never a stack trace."""
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PAGE_STATUSES = (400, 403, 404, 405, 413, 429, 500)
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str = "", type_: str = "about:blank", **extra):
+    body = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please check what you sent."),
+        ),
+        403: (_("Not allowed"), _("Your account does not have access to this page.")),
+        404: (
+            _("Page not found"),
+            _("There is nothing at this address. It may have moved or never existed."),
+        ),
+        405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("What you sent is larger than the library accepts.")),
+        429: (
+            _("Too many requests"),
+            _("You have tried too often. Please wait a moment and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("The library's system hit an error. It has been logged; please try again later."),
+        ),
+    }
+
+
+def _render(status: int, detail: str | None = None, headers=None):
+    title, default_detail = _messages().get(status, (str(status), ""))
+    if wants_problem_json():
+        response = problem(status, title, detail or default_detail)
+    else:
+        page = render_template(
+            "errors/error.html", status=status, title=title, detail=detail or default_detail
+        )
+        response = make_response(page, status)
+    for key, value in headers or ():
+        if key.lower() == "retry-after":
+            response.headers[key] = value
+    return response
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    if status not in PAGE_STATUSES and status < 500:
+        return _render(status, error.description)
+    # A description given to abort() explains the refusal better than the generic text.
+    detail = error.description if error.description != type(error).description else None
+    if isinstance(error, CSRFError):
+        detail = _(
+            "The form expired or was sent from elsewhere. Please reload the page and try again."
+        )
+    headers = error.get_response().headers.items() if status == 429 else None
+    return _render(status, detail, headers)
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        return _render(InternalServerError.code)
+    except Exception:  # the error page itself failed: answer in plain text
+        log.exception("error page failed")
+        return "500 Internal Server Error", 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,75 @@
+"""Readers' registrations for events."""
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventsys.db_types import UTCDateTime, utcnow
+from eventsys.extensions import db
+from eventsys.models.events import Event
+from eventsys.models.users import User
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+
+ACCESS_NEEDS = ("wheelchair", "hearing_loop", "sign_language", "other")
+
+
+def new_checkin_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.CheckConstraint("party_size >= 1", name="party_size_positive"),
+        sa.CheckConstraint(
+            "status IN ('confirmed', 'waitlisted', 'cancelled', 'no_show')", name="status_known"
+        ),
+        # One active registration per reader and event, enforced by the database.
+        sa.Index(
+            "uq_registrations_one_active",
+            "event_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('confirmed', 'waitlisted')"),
+            postgresql_where=sa.text("status IN ('confirmed', 'waitlisted')"),
+        ),
+        sa.Index("ix_registrations_event_status", "event_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    party_size: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    # Comma-separated values from ACCESS_NEEDS, plus free text.
+    needs: Mapped[str] = mapped_column(sa.String(120), default="")
+    needs_note: Mapped[str] = mapped_column(sa.String(300), default="")
+    checkin_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_checkin_code)
+    source: Mapped[str] = mapped_column(sa.String(10), default="online")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def needs_list(self) -> list[str]:
+        return [n for n in self.needs.split(",") if n]

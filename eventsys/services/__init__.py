@@ -1,0 +1,1 @@
+"""The rules of eventsys, free of requests, sessions and flash messages."""

@@ -1,0 +1,186 @@
+"""Accounts: creating, authenticating, resetting passwords, exporting and closing."""
+
+import json
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from eventsys.db_types import utcnow
+from eventsys.extensions import db
+from eventsys.models import AuditEntry, Registration, Role, User
+from eventsys.services import outbox
+
+
+class AccountError(ValueError):
+    """A refusal with a message fit to show the person."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str | None,
+    role: str = Role.READER,
+    phone: str | None = None,
+    card_number: str | None = None,
+    locale: str | None = None,
+) -> User:
+    """Add a new account to the session; refuses a taken email or card number."""
+    email = normalise_email(email)
+    if role not in [r.value for r in Role]:
+        raise AccountError(_("Unknown role: %(role)s.", role=role))
+    if find_by_email(email) is not None:
+        raise AccountError(_("An account with this email address exists already."))
+    if card_number and db.session.scalar(sa.select(User.id).where(User.card_number == card_number)):
+        raise AccountError(_("This reader card number belongs to another account."))
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        phone=phone or None,
+        card_number=card_number or None,
+        locale=locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+        session_version=1,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    db.session.add(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    # The session version is inside: once the password changes, the token is spent.
+    return _reset_serializer().dumps({"id": user.id, "v": user.session_version})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        return None
+    return user
+
+
+def queue_reset_mail(user: User) -> None:
+    link = current_app.config["EVENTSYS_BASE_URL"].rstrip("/") + url_for(
+        "auth.reset_password", token=reset_token(user)
+    )
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Set your eventsys password"),
+            _(
+                "Hello %(name)s,\n\nuse this link within an hour to set a new password:\n"
+                "%(link)s\n\nIf you did not ask for it, ignore this mail.",
+                name=user.display_name,
+                link=link,
+            ),
+        )
+
+
+def personal_data(user: User) -> dict:
+    """Everything eventsys keeps about a person, as JSON-ready data."""
+    registrations = db.session.scalars(
+        sa.select(Registration).where(Registration.user_id == user.id).order_by(Registration.id)
+    )
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "phone": user.phone,
+            "card_number": user.card_number,
+            "role": user.role,
+            "language": user.locale,
+            "created_at": user.created_at.isoformat(),
+            "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
+        },
+        "registrations": [
+            {
+                "event": r.event.title,
+                "event_starts_at": r.event.starts_at.isoformat(),
+                "party_size": r.party_size,
+                "status": r.status,
+                "needs": r.needs_list,
+                "needs_note": r.needs_note,
+                "registered_at": r.created_at.isoformat(),
+                "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+            }
+            for r in registrations
+        ],
+        **_extra_personal_data(user),
+    }
+
+
+# Areas that keep personal data add a function here: user -> {section: data}.
+PERSONAL_DATA_SECTIONS: list = []
+
+
+def _extra_personal_data(user: User) -> dict:
+    sections: dict = {}
+    for provider in PERSONAL_DATA_SECTIONS:
+        sections.update(provider(user))
+    return sections
+
+
+def personal_data_json(user: User) -> str:
+    return json.dumps(personal_data(user), ensure_ascii=False, indent=2)
+
+
+# Areas that keep personal data add a function here: user -> None, wiping it.
+ANONYMISERS: list = []
+
+
+def close_account(user: User) -> None:
+    """Keep the account row so counts never change, but strip everything personal."""
+    user.email = f"closed-{user.id}-{secrets.token_hex(4)}@invalid"
+    user.display_name = _("Closed account")
+    user.phone = None
+    user.card_number = None
+    user.calendar_token = None
+    user.set_unusable_password()
+    user.session_version += 1
+    user.active = False
+    user.closed_at = utcnow()
+    for registration in db.session.scalars(
+        sa.select(Registration).where(Registration.user_id == user.id)
+    ):
+        registration.needs_note = ""
+    for anonymise in ANONYMISERS:
+        anonymise(user)
+    # The audit log names the account only by id from now on.
+    db.session.execute(
+        sa.update(AuditEntry)
+        .where(AuditEntry.entity_type == "users", AuditEntry.entity_id == user.id)
+        .values(before=None, after=None)
+    )

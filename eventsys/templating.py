@@ -1,0 +1,109 @@
+"""Template filters and globals: times shown in the library's zone, in the reader's language."""
+
+from datetime import datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from eventsys.i18n import LANGUAGE_NAMES
+
+
+def local_datetime(value: datetime | None, format: str = "medium") -> str:
+    return format_datetime(value, format) if value else ""
+
+
+def local_date(value: datetime | None, format: str = "medium") -> str:
+    return format_date(value, format) if value else ""
+
+
+def local_time(value: datetime | None, format: str = "short") -> str:
+    return format_time(value, format) if value else ""
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (pagination, filters)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+# Public areas in the order of the main navigation; an area appears once its blueprint exists.
+PUBLIC_AREAS = (
+    ("lectures.list", _l("Lectures")),
+    ("exhibitions.list", _l("Exhibitions")),
+    ("red_culture.index", _l("Centenary")),
+    ("volunteers.index", _l("Volunteers")),
+    ("calendar.index", _l("Calendars")),
+)
+
+
+def main_navigation() -> list[tuple[str, str]]:
+    return _existing(PUBLIC_AREAS)
+
+
+def account_navigation() -> list[tuple[str, str]]:
+    links = [
+        ("registrations.mine", _l("My registrations")),
+        ("volunteers.mine", _l("My shifts")),
+        ("auth.account", _l("My account")),
+    ]
+    if current_user.is_staff:
+        links.append(("staff.index", _l("Staff")))
+    if current_user.is_admin:
+        links.append(("admin.index", _l("Admin")))
+    if not current_user.is_volunteer:
+        links = [link for link in links if link[0] != "volunteers.mine"]
+    return _existing(links)
+
+
+STAFF_LINKS = (
+    ("staff.events", _l("Events")),
+    ("staff.branches", _l("Branches and venues")),
+    ("volunteers.staff_shifts", _l("Volunteer shifts")),
+    ("volunteers.staff_applications", _l("Volunteer applications")),
+    ("calendar.export", _l("Calendar export")),
+    ("indicators.dashboard", _l("Indicators")),
+)
+ADMIN_LINKS = (
+    ("admin.users", _l("Users and roles")),
+    ("admin.policies", _l("Policies")),
+    ("admin.audit", _l("Audit log")),
+    ("indicators.values", _l("Indicator values and peers")),
+)
+
+
+def _existing(links) -> list[tuple[str, str]]:
+    return [(ep, label) for ep, label in links if ep in current_app.view_functions]
+
+
+def staff_links() -> list[tuple[str, str]]:
+    return _existing(STAFF_LINKS)
+
+
+def admin_links() -> list[tuple[str, str]]:
+    return _existing(ADMIN_LINKS)
+
+
+def account_sections() -> list[str]:
+    """Partials other areas add to the account page (calendar feed, volunteering)."""
+    return [
+        f"{area}/_account.html"
+        for area in ("calendar", "volunteers")
+        if area in current_app.blueprints
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(local_date, "date")
+    app.add_template_filter(local_time, "time")
+    app.add_template_global(url_with)
+    app.add_template_global(get_locale)
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
+    app.add_template_global(main_navigation)
+    app.add_template_global(account_navigation)
+    app.add_template_global(account_sections)
+    app.add_template_global(staff_links)
+    app.add_template_global(admin_links)
