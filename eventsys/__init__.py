@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from eventsys import config as config_module
-from eventsys.extensions import babel, csrf, db, limiter, login_manager, migrate
+from eventsys.extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
