@@ -54,7 +54,11 @@ def _messages() -> dict[int, tuple[str, str]]:
 def _render(status: int, detail: str | None = None, headers=None):
     title, default_detail = _messages().get(status, (str(status), ""))
     if wants_problem_json():
-        response = problem(status, title, detail or default_detail)
+        from eventsys.api.problems import slug_for_status, type_uri
+
+        response = problem(
+            status, title, detail or default_detail, type_=type_uri(slug_for_status(status))
+        )
     else:
         page = render_template(
             "errors/error.html", status=status, title=title, detail=detail or default_detail
@@ -67,11 +71,17 @@ def _render(status: int, detail: str | None = None, headers=None):
 
 
 def handle_http_error(error: HTTPException):
+    if wants_problem_json():
+        from eventsys.api.problems import from_http  # the API's one table of problem types
+
+        return from_http(error)
     status = error.code or 500
     if status not in PAGE_STATUSES and status < 500:
         return _render(status, error.description)
     # A description given to abort() explains the refusal better than the generic text.
     detail = error.description if error.description != type(error).description else None
+    if status == 429:
+        detail = None  # the limiter's description ("10 per 1 minute") means little to people
     if isinstance(error, CSRFError):
         detail = _(
             "The form expired or was sent from elsewhere. Please reload the page and try again."

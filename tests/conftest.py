@@ -9,11 +9,14 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from eventsys import create_app
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Branch, Event, Role, User, Venue
+
+pytest_plugins = ["live_server"]  # the live_server fixture (tests/live_server.py)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
@@ -58,6 +61,8 @@ def _test_config(url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "console",
         "SERVER_NAME": None,
+        # Pages and mails in the source language; tests/test_i18n.py covers Chinese.
+        "BABEL_DEFAULT_LOCALE": "en",
         **overrides,
     }
 
@@ -77,6 +82,7 @@ def app_config() -> dict:
 def app(database_url, app_config, tmp_path, monkeypatch):
     monkeypatch.setenv("EVENTSYS_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app({**_test_config(database_url), **app_config})
+    _forget_login_between_requests(app)
     with app.app_context():
         if not PG_URL:
             db.create_all()
@@ -87,6 +93,20 @@ def app(database_url, app_config, tmp_path, monkeypatch):
             with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def _forget_login_between_requests(app) -> None:
+    """Tests keep one app context open, so ``g`` (where Flask-Login caches the user and
+    Flask-WTF the CSRF token) would outlive a request and leak one client's login into the
+    next; each request loads its own."""
+
+    def forget_cached_user(response=None):
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+        return response
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
+    app.after_request(forget_cached_user)
 
 
 @pytest.fixture
@@ -110,6 +130,7 @@ def make_user(app):
             email=fields.pop("email", f"{role}{n}@example.org"),
             display_name=fields.pop("display_name", f"{role.title()} {n}"),
             role=role,
+            locale=fields.pop("locale", "en"),
             **fields,
         )
         user.set_password(PASSWORD)

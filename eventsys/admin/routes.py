@@ -1,12 +1,94 @@
-"""Admin pages: users and roles, policies."""
+"""Admin pages: users and roles, policies, the audit log."""
 
-from flask import render_template
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
 
 from eventsys.admin import bp
+from eventsys.admin.forms import (
+    ROLE_LABELS,
+    AuditFilterForm,
+    UserAccessForm,
+    UserFilterForm,
+    policies_form,
+)
 from eventsys.auth.decorators import admin_required
+from eventsys.extensions import db
+from eventsys.models import AuditEntry, User
+from eventsys.services import accounts, policies
+
+PER_PAGE = 50
 
 
 @bp.get("/")
 @admin_required
 def index():
     return render_template("admin/index.html")
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    form = UserFilterForm(request.args)
+    text, role = "", ""
+    if form.validate():
+        text, role = form.q.data or "", form.role.data or ""
+    page = db.paginate(accounts.search_users(text, role), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", form=form, page=page, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserAccessForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            changed = accounts.update_access(current_user, user, form.role.data, form.active.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The access of %(name)s is saved.", name=user.display_name), "success")
+            else:
+                flash(_("Nothing changed."), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user, role_labels=ROLE_LABELS)
+
+
+@bp.route("/policies", methods=["GET", "POST"], endpoint="policies")
+@admin_required
+def policies_page():
+    form = policies_form({key: policies.get(key) for key in policies.POLICIES})
+    if form.validate_on_submit():
+        values = {key: form[key].data for key in policies.POLICIES}
+        changes = policies.update(current_user, values)
+        db.session.commit()
+        if changes:
+            flash(_("The policies are saved."), "success")
+        else:
+            flash(_("Nothing changed."), "info")
+        return redirect(url_for("admin.policies"))
+    return render_template("admin/policies.html", form=form, policies=policies.POLICIES)
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    types = db.session.scalars(
+        sa.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+    ).all()
+    form = AuditFilterForm(request.args)
+    form.entity.choices = [
+        SelectChoice(value="", label=_("Everything")),
+        *(SelectChoice(value=t) for t in types),
+    ]
+    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.validate() and form.entity.data:
+        query = query.where(AuditEntry.entity_type == form.entity.data)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/audit.html", form=form, page=page)

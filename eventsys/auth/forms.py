@@ -2,10 +2,31 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+)
 
 from eventsys.i18n import LANGUAGE_NAMES
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
 
 PASSWORD_RULES = [
     InputRequired(),
@@ -31,7 +52,11 @@ class SignupForm(FlaskForm):
             ),
         ],
     )
-    display_name = StringField(_l("Name"), validators=[InputRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=80)],
+    )
     phone = TelField(
         _l("Phone (optional)"),
         validators=[
@@ -58,9 +83,16 @@ class SignupForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[InputRequired(), Length(max=80)])
+    display_name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=80)],
+    )
     phone = SignupForm.phone
-    locale = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(value=code, label=name) for code, name in LANGUAGE_NAMES.items()],
+    )
 
 
 class ChangePasswordForm(FlaskForm):

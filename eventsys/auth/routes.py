@@ -12,7 +12,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from eventsys.auth import bp
 from eventsys.auth.forms import (
@@ -60,7 +62,15 @@ def signup():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # Another request took the address or card in the same instant.
+                db.session.rollback()
+                form.email.errors.append(
+                    _("An account with this email address or card number exists already.")
+                )
+                return render_template("auth/signup.html", form=form)
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("main.home"))
@@ -115,9 +125,14 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
+            remembered = bool(
+                request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME))
+            )
             current_user.set_password(form.password.data)
             db.session.commit()
-            login_user(current_user)  # the session version changed; stay logged in here
+            # The session version changed, which ends every other session; stay logged in
+            # here, and renew this device's remember cookie if it had one.
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -173,9 +188,19 @@ def close_account():
         if not current_user.check_password(form.password.data):
             form.password.errors.append(_("This is not your current password."))
         else:
-            accounts.close_account(current_user)
+            cancelled = accounts.close_account(current_user)
             db.session.commit()
             logout_user()
             flash(_("Your account is closed and your personal data removed."), "info")
+            if cancelled:
+                flash(
+                    ngettext(
+                        "%(num)d upcoming registration was cancelled.",
+                        "%(num)d upcoming registrations were cancelled.",
+                        cancelled,
+                    ),
+                    "info",
+                )
             return redirect(url_for("main.home"))
-    return render_template("auth/close_account.html", form=form)
+    upcoming = accounts.upcoming_registrations(current_user)
+    return render_template("auth/close_account.html", form=form, upcoming=upcoming)

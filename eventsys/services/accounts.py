@@ -1,6 +1,7 @@
 """Accounts: creating, authenticating, resetting passwords, exporting and closing."""
 
 import json
+import logging
 import secrets
 
 import sqlalchemy as sa
@@ -11,8 +12,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
-from eventsys.models import AuditEntry, Registration, Role, User
-from eventsys.services import outbox
+from eventsys.models import AuditEntry, Event, Registration, Role, User
+from eventsys.models.registrations import ACTIVE_STATUSES
+from eventsys.models.users import ROLE_CHOICES
+from eventsys.services import audit, outbox, registrations
+
+log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
@@ -111,7 +116,7 @@ def queue_reset_mail(user: User) -> None:
 
 def personal_data(user: User) -> dict:
     """Everything eventsys keeps about a person, as JSON-ready data."""
-    registrations = db.session.scalars(
+    rows = db.session.scalars(
         sa.select(Registration).where(Registration.user_id == user.id).order_by(Registration.id)
     )
     return {
@@ -136,7 +141,7 @@ def personal_data(user: User) -> dict:
                 "registered_at": r.created_at.isoformat(),
                 "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
             }
-            for r in registrations
+            for r in rows
         ],
         **_extra_personal_data(user),
     }
@@ -161,8 +166,37 @@ def personal_data_json(user: User) -> str:
 ANONYMISERS: list = []
 
 
-def close_account(user: User) -> None:
-    """Keep the account row so counts never change, but strip everything personal."""
+def upcoming_registrations(user: User) -> list[Registration]:
+    """Active registrations for events that have not started yet."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .join(Registration.event)
+            .where(
+                Registration.user_id == user.id,
+                Registration.status.in_(ACTIVE_STATUSES),
+                Event.starts_at > utcnow(),
+            )
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def close_account(user: User) -> int:
+    """Cancel the person's upcoming registrations (their seats go to the waitlist), then
+    keep the account row so counts never change but strip everything personal.
+
+    Returns how many registrations were cancelled. Cancelling commits per registration,
+    so it runs before anything personal is touched; the caller commits the rest.
+    """
+    cancelled = 0
+    for registration in upcoming_registrations(user):
+        try:
+            registrations.cancel_registration(registration, user)
+        except registrations.RegistrationError:
+            log.warning("registration %s kept when closing its account", registration.id)
+        else:
+            cancelled += 1
     user.email = f"closed-{user.id}-{secrets.token_hex(4)}@invalid"
     user.display_name = _("Closed account")
     user.phone = None
@@ -184,3 +218,52 @@ def close_account(user: User) -> None:
         .where(AuditEntry.entity_type == "users", AuditEntry.entity_id == user.id)
         .values(before=None, after=None)
     )
+    return cancelled
+
+
+USER_AUDIT_FIELDS = ("role", "active")
+
+
+def search_users(text: str = "", role: str = "") -> sa.Select:
+    """Accounts whose name, email, card or phone contains ``text``, newest first."""
+    query = sa.select(User).order_by(User.id.desc())
+    text = text.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            sa.or_(
+                User.display_name.ilike(pattern, escape="\\"),
+                User.email.ilike(pattern, escape="\\"),
+                User.card_number.ilike(pattern, escape="\\"),
+                User.phone.ilike(pattern, escape="\\"),
+            )
+        )
+    if role in ROLE_CHOICES:
+        query = query.where(User.role == role)
+    return query
+
+
+def update_access(actor: User, user: User, role: str, active: bool) -> bool:
+    """Change a user's role and active flag; True if anything changed (and was audited).
+
+    Admins cannot lower their own rights, so the system never loses its last admin by a
+    slip of the hand; a closed account stays closed.
+    """
+    if role not in ROLE_CHOICES:
+        raise AccountError(_("Unknown role: %(role)s.", role=role))
+    if user.id == actor.id and role != Role.ADMIN:
+        raise AccountError(_("You cannot take away your own admin rights."))
+    if user.id == actor.id and not active:
+        raise AccountError(_("You cannot deactivate your own account."))
+    if user.closed_at is not None and active:
+        raise AccountError(_("This account was closed by its owner and cannot be reopened."))
+    before = audit.snapshot(user, USER_AUDIT_FIELDS)
+    user.role = role
+    if user.active and not active:
+        user.session_version += 1  # ends the sessions it has open
+    user.active = active
+    before, after = audit.changed(before, audit.snapshot(user, USER_AUDIT_FIELDS))
+    if not after:
+        return False
+    audit.record(actor, "user.update", user, before, after)
+    return True

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from eventsys.extensions import db
 from eventsys.models import Setting
+from eventsys.services import audit
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,33 @@ def set_value(key: str, value: int) -> None:
         db.session.add(Setting(key=key, value=value))
     else:
         setting.value = value
+
+
+class _PolicyEntity:
+    """Stands in for the settings table in the audit log (its rows have no numeric id)."""
+
+    __tablename__ = "settings"
+    id = None
+
+
+def update(actor, values: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Check and store several policies at once, audited; returns {key: (old, new)}.
+
+    Raises ValueError naming the first value out of its range; nothing is stored then.
+    """
+    for key, value in values.items():
+        policy = POLICIES[key]
+        if not policy.minimum <= value <= policy.maximum:
+            raise ValueError(f"{key} must be between {policy.minimum} and {policy.maximum}")
+    changes = {key: (get(key), value) for key, value in values.items() if get(key) != value}
+    for key, (_old, new) in changes.items():
+        set_value(key, new)
+    if changes:
+        audit.record(
+            actor,
+            "policies.update",
+            _PolicyEntity,
+            {key: old for key, (old, _new) in changes.items()},
+            {key: new for key, (_old, new) in changes.items()},
+        )
+    return changes

@@ -1,0 +1,74 @@
+"""Forms of the admin pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from eventsys.models import Role
+from eventsys.services.policies import POLICIES
+
+ROLE_LABELS = {
+    Role.READER: _l("Reader"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.STAFF: _l("Staff"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+def _role_choices(with_any: bool) -> list[SelectChoice]:
+    choices = [SelectChoice(value=str(r), label=label) for r, label in ROLE_LABELS.items()]
+    return [SelectChoice(value="", label=_l("Any role")), *choices] if with_any else choices
+
+
+class UserFilterForm(FlaskForm):
+    """The search over users; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, email, card or phone"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=_role_choices(with_any=True), validators=[Optional()])
+
+
+class UserAccessForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=_role_choices(with_any=False),
+        invalid_choice_message=_l("Choose a role from the list."),
+    )
+    active = BooleanField(_l("Active (can log in)"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    entity = SelectField(_l("What changed"), validators=[Optional()])
+
+
+def policies_form(values: dict[str, int]) -> FlaskForm:
+    """A form with one whole-number field per policy, bounded by the policy's range."""
+
+    class PoliciesForm(FlaskForm):
+        pass
+
+    for key, policy in POLICIES.items():
+        field = IntegerField(
+            policy.label,
+            default=values[key],
+            validators=[
+                InputRequired(message=_l("Enter a whole number.")),
+                NumberRange(
+                    min=policy.minimum,
+                    max=policy.maximum,
+                    message=_l(
+                        "Enter a number from %(min)d to %(max)d.",
+                        min=policy.minimum,
+                        max=policy.maximum,
+                    ),
+                ),
+            ],
+        )
+        setattr(PoliciesForm, key, field)
+    return PoliciesForm()
