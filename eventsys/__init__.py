@@ -35,9 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from eventsys import cli, errors, i18n, templating
+    from eventsys import cli, errors, i18n, request_log, templating
 
     errors.init_app(app)
+    request_log.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
@@ -66,6 +67,12 @@ def _configure(app: Flask, test_config: dict | None) -> None:
             "connect_args": {"timeout": 30},
         }
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if production and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Each gunicorn worker would keep its own counters: limits multiply by the workers.
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_STORAGE_URI is memory://: with several workers or servers each keeps "
+            "its own rate-limit counters; set it to a shared store such as redis://host:6379/0"
+        )
 
 
 def _init_extensions(app: Flask) -> None:
@@ -88,3 +95,31 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, staff_bp, admin_bp):
         app.register_blueprint(blueprint)
+
+    from eventsys.events import bp as events_bp
+    from eventsys.exhibitions import bp as exhibitions_bp
+    from eventsys.lectures import bp as lectures_bp
+    from eventsys.red_culture import bp as red_culture_bp
+
+    for blueprint in (lectures_bp, exhibitions_bp, red_culture_bp, events_bp):
+        app.register_blueprint(blueprint)
+
+    from eventsys.registrations import bp as registrations_bp
+
+    app.register_blueprint(registrations_bp)
+
+    from eventsys.volunteers import bp as volunteers_bp
+
+    app.register_blueprint(volunteers_bp)
+
+    from eventsys.indicators import bp as indicators_bp
+
+    app.register_blueprint(indicators_bp)
+
+    from eventsys.calendar import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
+
+    from eventsys import api
+
+    api.init_app(app)  # /api/v1 and its OpenAPI document

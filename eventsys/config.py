@@ -31,12 +31,16 @@ _ENV_STRINGS = {
 _ENV_INTS = {
     "MAIL_PORT": "MAIL_PORT",
     "EVENTSYS_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "EVENTSYS_PROXY_FIX": "EVENTSYS_PROXY_FIX",
+    "OUTBOX_LEASE_SECONDS": "OUTBOX_LEASE_SECONDS",
+    "EVENTSYS_API_TOKEN_HOURS": "EVENTSYS_API_TOKEN_HOURS",
 }
 _ENV_BOOLS = {
     "MAIL_USE_TLS": "MAIL_USE_TLS",
     "MAIL_USE_SSL": "MAIL_USE_SSL",
     "RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "EVENTSYS_REQUEST_LOG": "EVENTSYS_REQUEST_LOG",
 }
 
 DEFAULTS = {
@@ -64,6 +68,12 @@ DEFAULTS = {
     "MAIL_PASSWORD": "",
     "MAIL_DEFAULT_SENDER": "eventsys@localhost",
     "OUTBOX_MAX_ATTEMPTS": 8,
+    # A sender holds the mails it claimed this long; a dead sender's mails are due again after.
+    "OUTBOX_LEASE_SECONDS": 300,
+    # One JSON line per request through the "eventsys.requests" logger.
+    "EVENTSYS_REQUEST_LOG": True,
+    # Number of reverse proxies whose X-Forwarded-* headers to trust (0: none).
+    "EVENTSYS_PROXY_FIX": 0,
     # Flask-Limiter reads RATELIMIT_* itself; the two below are ours.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -71,7 +81,16 @@ DEFAULTS = {
     "RATELIMIT_AUTH": "10 per minute",
     "RATELIMIT_REGISTRATION": "30 per minute",
     "RATELIMIT_TOKENS": "10 per minute",
+    # JSON API: how long a bearer token lives.
+    "EVENTSYS_API_TOKEN_HOURS": 720,
     "PASSWORD_RESET_MAX_AGE": 3600,
+    # Calendar feeds: the window they cover, how long a cancelled event stays in them so
+    # subscribers see the cancellation, the refresh hint, and the longest staff export.
+    "EVENTSYS_FEED_PAST_DAYS": 90,
+    "EVENTSYS_FEED_FUTURE_DAYS": 365,
+    "EVENTSYS_FEED_CANCELLED_DAYS": 30,
+    "EVENTSYS_FEED_REFRESH_MINUTES": 60,
+    "EVENTSYS_EXPORT_MAX_DAYS": 731,
 }
 
 

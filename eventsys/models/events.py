@@ -110,7 +110,7 @@ class Event(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id"), index=True)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     online: Mapped[bool] = mapped_column(default=False)
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     audience: Mapped[str] = mapped_column(sa.String(20), default=Audience.ALL.value, index=True)

@@ -31,6 +31,9 @@ class OutboxMessage(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
+    # While a sender holds a row, next_attempt_at is the end of its lease and claim_token
+    # names that sender; a row whose lease ran out is due again for any sender.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Secret for the personal calendar feed; None until the user asks for one.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Reminder before each event in the personal feed, in minutes; None for no reminder.
+    calendar_alarm_minutes: Mapped[int | None]
     # Bumped whenever the password changes, so old reset links and sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
 
