@@ -1,16 +1,54 @@
 """Home page, language switch and health check."""
 
+from datetime import timedelta
+
+import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.main import bp
+from eventsys.models import Audience, Branch, BranchKind, Event, EventKind, Series
+from eventsys.services import catalogue
 from eventsys.services.urls import safe_next_url
 
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html")
+    """What's on: today, this week, current exhibitions, the next Jiangnan lectures."""
+    now = utcnow()
+    today_start, today_end = catalogue.today_bounds()
+    jiangnan = sa.select(Series.id).where(Series.brand == "jiangnan")
+    return render_template(
+        "main/home.html",
+        today=catalogue.upcoming(
+            Event.starts_at < today_end, Event.kind != EventKind.EXHIBITION, limit=8
+        ),
+        this_week=catalogue.upcoming(
+            Event.starts_at >= today_end,
+            Event.kind != EventKind.EXHIBITION,
+            until=today_start + timedelta(days=7),
+            limit=8,
+        ),
+        exhibitions=catalogue.upcoming(
+            Event.kind == EventKind.EXHIBITION, Event.starts_at <= now, limit=6
+        ),
+        lectures=catalogue.upcoming(
+            Event.kind == EventKind.LECTURE, Event.series_id.in_(jiangnan), limit=5
+        ),
+        centres=db.session.scalars(
+            sa.select(Branch).where(Branch.kind == BranchKind.CENTRE).order_by(Branch.code)
+        ).all(),
+        audiences=[
+            Audience.SENIORS,
+            Audience.CHILDREN,
+            Audience.FAMILIES,
+            Audience.TEENS,
+            Audience.ADULTS,
+            Audience.ACCESSIBILITY,
+        ],
+    )
 
 
 @bp.get("/healthz")

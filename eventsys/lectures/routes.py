@@ -1,0 +1,35 @@
+"""Lectures: the Jiangnan Culture Lecture Hall and every other talk, by series."""
+
+import sqlalchemy as sa
+from flask import abort
+
+from eventsys.events.listing import render_detail, render_list
+from eventsys.extensions import db
+from eventsys.lectures import bp
+from eventsys.models import Event, EventKind, Series
+
+
+@bp.get("/", endpoint="list")
+def list_events():
+    series = db.session.scalars(sa.select(Series).order_by(Series.slug.desc())).all()
+    return render_list(
+        "lectures/list.html", extra=(Event.kind == EventKind.LECTURE,), series_list=series
+    )
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    return render_detail(event_id, "lectures.detail", "lectures/detail.html")
+
+
+@bp.get("/series/<slug>")
+def series(slug: str):
+    found = db.session.scalar(sa.select(Series).where(Series.slug == slug))
+    if found is None:
+        abort(404)
+    return render_list(
+        "lectures/series.html",
+        extra=(Event.series_id == found.id,),
+        upcoming=False,
+        series=found,
+    )

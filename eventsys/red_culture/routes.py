@@ -1,0 +1,27 @@
+"""The Party centenary campaign (2021): its page and its activities of every format."""
+
+import sqlalchemy as sa
+
+from eventsys.events.listing import render_detail, render_list
+from eventsys.extensions import db
+from eventsys.models import Campaign, Event
+from eventsys.red_culture import bp
+
+
+@bp.get("/")
+def index():
+    campaigns = db.session.scalars(
+        sa.select(Campaign).order_by(Campaign.year.desc(), Campaign.id)
+    ).all()
+    return render_list(
+        "red_culture/index.html",
+        extra=(Event.campaign_id.is_not(None),),
+        upcoming=False,
+        campaign=campaigns[0] if campaigns else None,
+        campaigns=campaigns,
+    )
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    return render_detail(event_id, "red_culture.detail", "red_culture/detail.html")

@@ -1,0 +1,228 @@
+"""The public catalogue query: filters, search and pagination over events.
+
+Every page is one SELECT for the events (with venue, branch, series and campaign joined
+in) plus one COUNT, whatever the page's length.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from eventsys.db_types import utcnow
+from eventsys.extensions import db
+from eventsys.models import (
+    Audience,
+    Branch,
+    Campaign,
+    Event,
+    EventKind,
+    EventStatus,
+    Series,
+    Venue,
+)
+
+MAX_QUERY_LENGTH = 100
+PER_PAGE = 20
+PUBLIC_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
+
+
+@dataclass
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    branch_id: int | None = None
+    audience: str | None = None
+    kind: str | None = None
+    series_id: int | None = None
+    campaign_id: int | None = None
+    status: str | None = None
+    q: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_dates(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+def _parse_date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _parse_int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def parse_filters(args, *, staff: bool = False) -> Filters:
+    """Filters from query arguments; a bad one is dropped and explained in ``errors``."""
+    filters = Filters()
+    errors = filters.errors
+    for name in ("date_from", "date_to"):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            value = _parse_date(raw)
+            if value is None:
+                errors[name] = _("Write the date as YYYY-MM-DD, e.g. 2021-06-30.")
+            setattr(filters, name, value)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        errors["date_to"] = _("The end of the date range is before its start.")
+        filters.date_to = None
+    for name, label in (
+        ("branch", "branch_id"),
+        ("series", "series_id"),
+        ("campaign", "campaign_id"),
+    ):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            value = _parse_int(raw)
+            if value is None:
+                errors[name] = _("Choose from the list.")
+            setattr(filters, label, value)
+    audience = (args.get("audience") or "").strip()
+    if audience:
+        if audience in {a.value for a in Audience}:
+            filters.audience = audience
+        else:
+            errors["audience"] = _("Choose an audience from the list.")
+    kind = (args.get("kind") or "").strip()
+    if kind:
+        if kind in {k.value for k in EventKind}:
+            filters.kind = kind
+        else:
+            errors["kind"] = _("Choose a kind of event from the list.")
+    status = (args.get("status") or "").strip()
+    if status and staff:
+        if status in {s.value for s in EventStatus}:
+            filters.status = status
+        else:
+            errors["status"] = _("Choose a status from the list.")
+    q = " ".join((args.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = _(
+            "Search for at most %(max)s characters; yours has %(length)s.",
+            max=MAX_QUERY_LENGTH,
+            length=len(q),
+        )
+        q = ""
+    filters.q = q
+    return filters
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+
+
+def day_start(day: date) -> datetime:
+    """Local midnight at the start of ``day`` as a UTC instant."""
+    return datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def conditions(filters: Filters, *, public: bool = True, upcoming: bool = False) -> list:
+    """WHERE clauses for ``filters``; date ranges match events overlapping them."""
+    where = []
+    if public:
+        where.append(Event.status.in_(PUBLIC_STATUSES))
+    elif filters.status:
+        where.append(Event.status == filters.status)
+    if filters.date_from:
+        where.append(Event.ends_at > day_start(filters.date_from))
+    if filters.date_to:
+        where.append(Event.starts_at < day_start(filters.date_to + timedelta(days=1)))
+    if upcoming and not filters.has_dates:
+        where.append(Event.ends_at > utcnow())
+    if filters.branch_id is not None:
+        where.append(
+            Event.venue_id.in_(sa.select(Venue.id).where(Venue.branch_id == filters.branch_id))
+        )
+    if filters.audience:
+        where.append(Event.audience == filters.audience)
+    if filters.kind:
+        where.append(Event.kind == filters.kind)
+    if filters.series_id is not None:
+        where.append(Event.series_id == filters.series_id)
+    if filters.campaign_id is not None:
+        where.append(Event.campaign_id == filters.campaign_id)
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q)}%"
+        where.append(
+            sa.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.speaker_name.ilike(pattern, escape="\\"),
+                Event.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return where
+
+
+def with_relations(query):
+    """Load what a list shows in the same statement, so a page's statements are fixed."""
+    return query.options(
+        joinedload(Event.venue).joinedload(Venue.branch),
+        joinedload(Event.series),
+        joinedload(Event.campaign),
+    )
+
+
+def search(
+    filters: Filters,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    public: bool = True,
+    upcoming: bool = False,
+    extra: tuple = (),
+    newest_first: bool = False,
+):
+    """One page of matching events ordered by start; past the end gives the last page."""
+    query = sa.select(Event).where(*conditions(filters, public=public, upcoming=upcoming), *extra)
+    order = (
+        (Event.starts_at.desc(), Event.id.desc()) if newest_first else (Event.starts_at, Event.id)
+    )
+    query = with_relations(query).order_by(*order)
+    page = max(page or 1, 1)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    if page > 1 and not result.items and result.total:
+        result = db.paginate(
+            query, page=result.pages, per_page=per_page, error_out=False, count=True
+        )
+    return result
+
+
+def branches() -> list[Branch]:
+    return list(db.session.scalars(sa.select(Branch).order_by(Branch.kind.desc(), Branch.code)))
+
+
+def all_series() -> list[Series]:
+    return list(db.session.scalars(sa.select(Series).order_by(Series.slug)))
+
+
+def all_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())))
+
+
+def upcoming(*extra, limit: int = 6, until: datetime | None = None) -> list[Event]:
+    """Published events still to come (or running), soonest first."""
+    now = utcnow()
+    query = sa.select(Event).where(
+        Event.status == EventStatus.PUBLISHED, Event.ends_at > now, *extra
+    )
+    if until is not None:
+        query = query.where(Event.starts_at < until)
+    query = with_relations(query).order_by(Event.starts_at, Event.id).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def today_bounds() -> tuple[datetime, datetime]:
+    today = utcnow().astimezone(_zone()).date()
+    return day_start(today), day_start(today + timedelta(days=1))

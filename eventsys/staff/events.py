@@ -1,0 +1,322 @@
+"""Staff pages for the event catalogue: list, create, edit, duplicate, publish, cancel,
+exhibition visitor counts, series and campaigns."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from eventsys.auth.decorators import staff_required
+from eventsys.extensions import db
+from eventsys.models import Campaign, Event, EventKind, Series, Venue
+from eventsys.services import catalogue
+from eventsys.services import events as event_service
+from eventsys.services.events import WEEKDAYS, EventError
+from eventsys.staff import bp
+from eventsys.staff.event_forms import (
+    CampaignForm,
+    CancelForm,
+    EventForm,
+    SeriesForm,
+    VisitorCountForm,
+)
+
+DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _show_refusal(form, error: EventError) -> None:
+    """Put the service's messages on the fields they concern, else on the whole form."""
+    placed = False
+    for name, message in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/events")
+@staff_required
+def events():
+    filters = catalogue.parse_filters(request.args, staff=True)
+    page = catalogue.search(
+        filters,
+        page=request.args.get("page", 1, type=int),
+        public=False,
+        per_page=50,
+        newest_first=True,
+    )
+    body = render_template(
+        "staff/events/list.html",
+        page=page,
+        events=page.items,
+        filters=filters,
+        branches=catalogue.branches(),
+    )
+    return body, 400 if filters.errors else 200
+
+
+def _fill_choices(form: EventForm) -> None:
+    none = [SelectChoice(value=0, label=_("— none —"))]
+    venues = db.session.scalars(
+        sa.select(Venue).join(Venue.branch).order_by(Venue.branch_id, Venue.name)
+    )
+    form.venue_id.choices = none + [
+        SelectChoice(
+            value=v.id, label=f"{v.branch.name} · {v.name} ({_('%(n)s seats', n=v.capacity)})"
+        )
+        for v in venues
+    ]
+    form.series_id.choices = none + [
+        SelectChoice(value=s.id, label=s.title) for s in catalogue.all_series()
+    ]
+    form.campaign_id.choices = none + [
+        SelectChoice(value=c.id, label=c.title) for c in catalogue.all_campaigns()
+    ]
+    exhibitions = db.session.scalars(
+        sa.select(Event).where(Event.kind == EventKind.EXHIBITION).order_by(Event.starts_at.desc())
+    )
+    form.parent_id.choices = none + [SelectChoice(value=e.id, label=e.title) for e in exhibitions]
+
+
+def _values(form: EventForm) -> dict:
+    values = {name: form[name].data for name in event_service.EDITABLE_FIELDS}
+    for name in DATETIME_FIELDS:
+        values[name] = event_service.to_utc(values[name])
+    for name in ("description", "online_url", "speaker_name", "speaker_title", "speaker_bio"):
+        values[name] = values[name] or ""
+    return values
+
+
+def _exhibition_values(form: EventForm) -> dict:
+    return {
+        "curator": form.curator.data or "",
+        "opening_hours": {day: (form[f"hours_{day}"].data or "").strip() for day in WEEKDAYS},
+    }
+
+
+def _prefill(form: EventForm, event: Event) -> None:
+    for name in event_service.EDITABLE_FIELDS:
+        value = getattr(event, name)
+        if name in DATETIME_FIELDS:
+            value = event_service.to_local(value)
+        form[name].data = value
+    if event.exhibition is not None:
+        form.curator.data = event.exhibition.curator
+        for day in WEEKDAYS:
+            form[f"hours_{day}"].data = (event.exhibition.opening_hours or {}).get(day, "")
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@staff_required
+def event_create():
+    form = EventForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        kind = request.args.get("kind", "")
+        if kind in {k.value for k in EventKind}:
+            form.kind.data = kind
+    if form.validate_on_submit():
+        try:
+            event = event_service.create_event(
+                current_user,
+                _values(form),
+                confirm_capacity=form.confirm_capacity.data,
+                exhibition=_exhibition_values(form),
+            )
+        except EventError as error:
+            db.session.rollback()
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Draft saved. Publish it when it is ready."), "success")
+            return redirect(url_for("staff.event_edit", event_id=event.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("staff/events/edit.html", form=form, event=None), status
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@staff_required
+def event_edit(event_id: int):
+    event = _event_or_404(event_id)
+    form = EventForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        _prefill(form, event)
+    if form.validate_on_submit():
+        try:
+            event_service.update_event(
+                event,
+                current_user,
+                _values(form),
+                confirm_capacity=form.confirm_capacity.data,
+                exhibition=_exhibition_values(form) if form.kind.data == "exhibition" else None,
+            )
+        except EventError as error:
+            db.session.rollback()
+            event = _event_or_404(event_id)
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("staff.event_edit", event_id=event.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "staff/events/edit.html", form=form, event=event, cancel_form=CancelForm()
+    ), status
+
+
+def _post_action(event_id: int, action, success: str):
+    event = _event_or_404(event_id)
+    try:
+        result = action(event)
+    except EventError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("staff.event_edit", event_id=event_id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("staff.event_edit", event_id=result.id))
+
+
+@bp.post("/events/<int:event_id>/publish")
+@staff_required
+def event_publish(event_id: int):
+    return _post_action(
+        event_id,
+        lambda e: event_service.publish(e, current_user),
+        _("Published: readers can see it now."),
+    )
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+@staff_required
+def event_duplicate(event_id: int):
+    return _post_action(
+        event_id,
+        lambda e: event_service.duplicate(e, current_user),
+        _("Copied as a new draft one week later. Check the date and time."),
+    )
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@staff_required
+def event_cancel(event_id: int):
+    event = _event_or_404(event_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            event_service.cancel(event, form.reason.data, current_user)
+        except EventError as error:
+            db.session.rollback()
+            event = _event_or_404(event_id)
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event is cancelled; everyone registered will be told."), "success")
+            return redirect(url_for("staff.event_edit", event_id=event.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("staff/events/cancel.html", form=form, event=event), status
+
+
+@bp.route("/events/<int:event_id>/visitors", methods=["GET", "POST"])
+@staff_required
+def event_visitors(event_id: int):
+    event = _event_or_404(event_id)
+    if event.kind != EventKind.EXHIBITION:
+        abort(404)
+    form = VisitorCountForm()
+    if form.validate_on_submit():
+        try:
+            event_service.record_visitors(event, form.day.data, form.visitors.data, current_user)
+        except EventError as error:
+            db.session.rollback()
+            event = _event_or_404(event_id)
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Visitors recorded."), "success")
+            return redirect(url_for("staff.event_visitors", event_id=event.id))
+    status = 400 if form.errors or form.form_errors else 200
+    counts = event_service.visitor_counts(event)
+    first, last = event_service.local_day_range(event)
+    return render_template(
+        "staff/events/visitors.html",
+        form=form,
+        event=event,
+        counts=counts,
+        total=sum(c.visitors for c in counts),
+        first=first,
+        last=last,
+    ), status
+
+
+@bp.get("/series")
+@staff_required
+def series_list():
+    return render_template(
+        "staff/events/series_list.html",
+        series=catalogue.all_series(),
+        campaigns=catalogue.all_campaigns(),
+    )
+
+
+def _save_programme(form, model, save, obj, endpoint_title: str):
+    if request.method == "GET" and obj is not None:
+        form.process(obj=obj)
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in form.data if name != "csrf_token"}
+        try:
+            save(current_user, values, obj)
+        except EventError as error:
+            db.session.rollback()
+            _show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("staff.series_list"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template(
+        "staff/events/programme_edit.html", form=form, obj=obj, heading=endpoint_title
+    ), status
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@staff_required
+def series_create():
+    return _save_programme(SeriesForm(), Series, event_service.save_series, None, _("New series"))
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@staff_required
+def series_edit(series_id: int):
+    series = db.session.get(Series, series_id) or abort(404)
+    return _save_programme(
+        SeriesForm(), Series, event_service.save_series, series, _("Edit series")
+    )
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@staff_required
+def campaign_create():
+    return _save_programme(
+        CampaignForm(), Campaign, event_service.save_campaign, None, _("New campaign")
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@staff_required
+def campaign_edit(campaign_id: int):
+    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    return _save_programme(
+        CampaignForm(), Campaign, event_service.save_campaign, campaign, _("Edit campaign")
+    )
