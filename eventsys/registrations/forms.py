@@ -1,0 +1,78 @@
+"""Forms of the registrations area."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from eventsys.models.registrations import ACCESS_NEEDS
+from eventsys.services.registrations import MAX_CAPACITY, MAX_NOTE_LENGTH, NEED_LABELS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class RegisterForm(FlaskForm):
+    party_size = IntegerField(
+        _l("Number of people (you included)"),
+        default=1,
+        validators=[InputRequired(message=_l("Say how many people come, e.g. 1."))],
+    )
+    needs = CheckboxesField(
+        _l("Accessibility needs"),
+        choices=[SelectChoice(value=n, label=NEED_LABELS[n]) for n in ACCESS_NEEDS],
+        validate_choice=False,  # the service refuses unknown values with a clear message
+    )
+    needs_note = TextAreaField(
+        _l("Anything we should know (optional)"),
+        validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
+    )
+
+
+class StaffRegisterForm(RegisterForm):
+    user_id = HiddenField(validators=[InputRequired()])
+
+
+class ReaderSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    reader = StringField(
+        _l("Reader's email, card number or phone"),
+        validators=[InputRequired(), Length(max=254)],
+    )
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[
+            InputRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=0, max=MAX_CAPACITY),
+        ],
+    )
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(
+        _l("Scan or type the check-in code"),
+        validators=[InputRequired(message=_l("Scan a QR code or type its code.")), Length(max=64)],
+    )
+
+
+class WalkInForm(FlaskForm):
+    delta = IntegerField(validators=[InputRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button's form: only the CSRF token."""

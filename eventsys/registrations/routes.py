@@ -1,0 +1,544 @@
+"""Thin views: form → services.registrations → flash → redirect."""
+
+import csv
+import io
+
+import segno
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from openpyxl import Workbook
+from werkzeug.routing import BuildError
+
+from eventsys.auth.decorators import staff_required
+from eventsys.db_types import utcnow
+from eventsys.extensions import db, limiter
+from eventsys.models import Event, EventStatus, Registration, User
+from eventsys.registrations import bp
+from eventsys.registrations.forms import (
+    CapacityForm,
+    CheckInForm,
+    ConfirmForm,
+    ReaderSearchForm,
+    RegisterForm,
+    StaffRegisterForm,
+    WalkInForm,
+)
+from eventsys.services import registrations as service
+from eventsys.services.links import event_url
+from eventsys.services.registrations import NEED_LABELS, STATUS_LABELS, RegistrationError
+
+
+def _registration_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _not_post() -> bool:
+    return request.method != "POST"
+
+
+def event_page(event: Event) -> str:
+    """The event's public page, or the registration page while that area is missing."""
+    try:
+        return event_url(event)
+    except BuildError:
+        return url_for("registrations.register", event_id=event.id)
+
+
+def _public_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or (
+        event.status == EventStatus.DRAFT
+        and not (current_user.is_authenticated and current_user.is_staff)
+    ):
+        abort(404)
+    return event
+
+
+def _own_registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != current_user.id:
+        abort(404)
+    return registration
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.app_template_global()
+def registration_box(event: Event) -> dict:
+    """What templates/registrations/_register_box.html shows for ``event``."""
+    user = current_user if current_user.is_authenticated else None
+    registration = service.active_registration(event, user) if user else None
+    form = None
+    refusal = None
+    if registration is None and event.takes_registrations:
+        refusal = service.refusal(event, user)
+        if refusal is None:
+            form = RegisterForm(formdata=None)
+    return {
+        "registration": registration,
+        "position": service.waitlist_position(registration) if registration else None,
+        "refusal": refusal,
+        "form": form,
+        "waiting": service.waitlist_length(event) if event.takes_registrations else 0,
+        "need_labels": NEED_LABELS,
+        "status_labels": STATUS_LABELS,
+    }
+
+
+# ---------------------------------------------------------------- readers
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, exempt_when=_not_post)
+def register(event_id: int):
+    event = _public_event(event_id)
+    if request.method == "GET":
+        return render_template("registrations/register.html", event=event, form=None)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.path))
+    form = RegisterForm()
+    if not form.validate_on_submit():
+        return render_template("registrations/register.html", event=event, form=form), 400
+    try:
+        registration = service.register(
+            event,
+            current_user,
+            form.party_size.data,
+            form.needs.data,
+            form.needs_note.data or "",
+        )
+    except RegistrationError as error:
+        if error.code == "duplicate":
+            existing = service.active_registration(event, current_user)
+            flash(error.message, "info")
+            if existing is not None:
+                return redirect(url_for("registrations.show", registration_id=existing.id))
+        form.form_errors.append(error.message)
+        return render_template("registrations/register.html", event=event, form=form), 400
+    if registration.status == service.CONFIRMED:
+        flash(_("You are registered. A confirmation mail is on its way."), "success")
+    else:
+        flash(
+            _(
+                "The event is full: you are on the waiting list, number %(position)s.",
+                position=service.waitlist_position(registration),
+            ),
+            "info",
+        )
+    return redirect(url_for("registrations.show", registration_id=registration.id))
+
+
+def qr_svg(code: str) -> str:
+    """The check-in code alone as a QR code: few modules, easy to scan from a phone."""
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=8, border=4, title=_("Check-in code")
+    )
+
+
+@bp.get("/registrations/<int:registration_id>")
+@login_required
+def show(registration_id: int):
+    registration = _own_registration(registration_id)
+    return render_template(
+        "registrations/show.html",
+        registration=registration,
+        event=registration.event,
+        position=service.waitlist_position(registration),
+        qr=qr_svg(registration.checkin_code) if registration.status == service.CONFIRMED else None,
+        event_link=event_page(registration.event),
+        cancellable=registration.is_active and registration.event.starts_at > utcnow(),
+        status_labels=STATUS_LABELS,
+        need_labels=NEED_LABELS,
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@login_required
+def cancel(registration_id: int):
+    registration = _own_registration(registration_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.cancel_registration(registration, current_user)
+    except RegistrationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("registrations.mine"))
+
+
+@bp.get("/my/registrations")
+@login_required
+def mine():
+    now = utcnow()
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == current_user.id)
+        .order_by(Event.starts_at.desc(), Registration.id.desc())
+    ).all()
+    upcoming = sorted((r for r in rows if r.event.ends_at > now), key=lambda r: r.event.starts_at)
+    past = [r for r in rows if r.event.ends_at <= now]
+    positions = {r.id: service.waitlist_position(r) for r in upcoming}
+    return render_template(
+        "registrations/mine.html",
+        upcoming=upcoming,
+        past=past,
+        positions=positions,
+        status_labels=STATUS_LABELS,
+        suspended=service.is_suspended(current_user),
+        suspension=service.suspension_message(current_user)
+        if service.is_suspended(current_user)
+        else None,
+        event_page=event_page,
+    )
+
+
+# ---------------------------------------------------------------- staff
+
+
+def _staff_rows(event: Event, q: str, status: str):
+    statuses = [status] if status in STATUS_LABELS else None
+    return service.find(event, q, limit=0, statuses=statuses)
+
+
+@bp.get("/staff/events/<int:event_id>/registrations")
+@staff_required
+def staff_list(event_id: int):
+    event = _event_or_404(event_id)
+    q = request.args.get("q", "")
+    status = request.args.get("status", "")
+    rows = _staff_rows(event, q, status)
+    counts = dict(
+        db.session.execute(
+            sa.select(
+                Registration.status, sa.func.coalesce(sa.func.sum(Registration.party_size), 0)
+            )
+            .where(Registration.event_id == event.id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    checked_in = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
+            Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
+        )
+    )
+    positions = {r.id: service.waitlist_position(r) for r in rows}
+    return render_template(
+        "registrations/staff_list.html",
+        event=event,
+        rows=rows,
+        q=q,
+        status=status,
+        counts=counts,
+        checked_in=checked_in,
+        positions=positions,
+        status_labels=STATUS_LABELS,
+        need_labels=NEED_LABELS,
+        capacity_form=CapacityForm(formdata=None, capacity=event.capacity),
+        event_link=event_page(event),
+        started=event.starts_at <= utcnow(),
+    )
+
+
+EXPORT_COLUMNS = (
+    "name",
+    "email",
+    "card_number",
+    "phone",
+    "party_size",
+    "status",
+    "waitlist_position",
+    "needs",
+    "needs_note",
+    "source",
+    "registered_at",
+    "checked_in_at",
+)
+
+
+def _export_rows(event: Event, q: str, status: str):
+    for r in _staff_rows(event, q, status):
+        yield [
+            r.user.display_name,
+            r.user.email,
+            r.user.card_number or "",
+            r.user.phone or "",
+            r.party_size,
+            str(STATUS_LABELS.get(r.status, r.status)),
+            service.waitlist_position(r) or "",
+            ", ".join(str(NEED_LABELS.get(n, n)) for n in r.needs_list),
+            r.needs_note,
+            r.source,
+            service.local_text(r.created_at),
+            service.local_text(r.checked_in_at) if r.checked_in_at else "",
+        ]
+
+
+def _cell(value):
+    # A leading = + - @ would make spreadsheets run the text as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/staff/events/<int:event_id>/registrations.<any(csv, xlsx):fmt>")
+@staff_required
+def export(event_id: int, fmt: str):
+    event = _event_or_404(event_id)
+    q, status = request.args.get("q", ""), request.args.get("status", "")
+    header = [str(h) for h in _export_header()]
+    rows = [[_cell(v) for v in row] for row in _export_rows(event, q, status)]
+    filename = f"registrations-event-{event.id}.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers=disposition)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Registrations")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=disposition,
+    )
+
+
+def _export_header():
+    return (
+        _("Name"),
+        _("Email"),
+        _("Card number"),
+        _("Phone"),
+        _("People"),
+        _("Status"),
+        _("Waiting list position"),
+        _("Accessibility needs"),
+        _("Note"),
+        _("Source"),
+        _("Registered at"),
+        _("Checked in at"),
+    )
+
+
+def _find_readers(text: str) -> list[User]:
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.active.is_(True),
+                sa.or_(
+                    User.email == text.lower(),
+                    User.card_number == text,
+                    User.phone == text,
+                ),
+            )
+            .order_by(User.id)
+            .limit(20)
+        )
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/registrations/add", methods=["GET", "POST"])
+@staff_required
+def staff_add(event_id: int):
+    event = _event_or_404(event_id)
+    search = ReaderSearchForm(request.args)
+    readers = _find_readers(search.reader.data or "") if search.reader.data else []
+    form = StaffRegisterForm()
+    if request.method == "POST":
+        reader = None
+        if form.validate_on_submit() and str(form.user_id.data).isdigit():
+            reader = db.session.get(User, int(form.user_id.data))
+        if reader is None:
+            flash(_("Choose a reader from the search results."), "error")
+            return redirect(url_for("registrations.staff_add", event_id=event.id))
+        try:
+            registration = service.register(
+                event,
+                reader,
+                form.party_size.data,
+                form.needs.data,
+                form.needs_note.data or "",
+                source=service.STAFF,
+                actor=current_user,
+            )
+        except RegistrationError as error:
+            flash(error.message, "error")
+            return redirect(
+                url_for("registrations.staff_add", event_id=event.id, reader=reader.email)
+            )
+        label = STATUS_LABELS[registration.status]
+        flash(
+            _("%(name)s is registered: %(status)s.", name=reader.display_name, status=label),
+            "success",
+        )
+        return redirect(url_for("registrations.staff_list", event_id=event.id))
+    return render_template(
+        "registrations/staff_add.html",
+        event=event,
+        search=search,
+        readers=readers,
+        searched=bool(search.reader.data),
+        form=form,
+        active={r.id: service.active_registration(event, r) for r in readers},
+    )
+
+
+@bp.post("/staff/registrations/<int:registration_id>/cancel")
+@staff_required
+def staff_cancel(registration_id: int):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    event_id = registration.event_id
+    try:
+        service.cancel_registration(registration, current_user)
+    except RegistrationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The registration is cancelled and the reader is told."), "success")
+    return redirect(url_for("registrations.staff_list", event_id=event_id))
+
+
+@bp.route("/staff/events/<int:event_id>/capacity", methods=["GET", "POST"])
+@staff_required
+def capacity(event_id: int):
+    event = _event_or_404(event_id)
+    form = CapacityForm(capacity=event.capacity)
+    if form.validate_on_submit():
+        try:
+            service.change_capacity(event, form.capacity.data, current_user)
+        except RegistrationError as error:
+            form.capacity.errors = [*form.capacity.errors, error.message]
+        else:
+            flash(_("The capacity is changed."), "success")
+            return redirect(url_for("registrations.staff_list", event_id=event_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registrations/capacity.html", event=event, form=form), status
+
+
+def _checkin_page(event: Event, form: CheckInForm, result=None, error=None, status=200):
+    q = request.args.get("q", "")
+    matches = service.find(event, q, statuses=[service.CONFIRMED]) if q.strip() else []
+    return (
+        render_template(
+            "registrations/checkin.html",
+            event=event,
+            form=form,
+            result=result,
+            error=error,
+            q=q,
+            matches=matches,
+            searched=bool(q.strip()),
+            walk_in_form=WalkInForm(formdata=None),
+            need_labels=NEED_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.route("/staff/events/<int:event_id>/checkin", methods=["GET", "POST"])
+@staff_required
+def checkin(event_id: int):
+    event = _event_or_404(event_id)
+    form = CheckInForm()
+    if request.method == "GET":
+        return _checkin_page(event, form)
+    if not form.validate_on_submit():
+        return _checkin_page(
+            event,
+            CheckInForm(formdata=None),
+            error=_("Scan a QR code or type its code."),
+            status=400,
+        )
+    try:
+        result = service.check_in(event, form.code.data)
+    except RegistrationError as error:
+        return _checkin_page(event, CheckInForm(formdata=None), error=error.message, status=422)
+    return _checkin_page(event, CheckInForm(formdata=None), result=result)
+
+
+@bp.post("/staff/events/<int:event_id>/checkin/<int:registration_id>")
+@staff_required
+def checkin_one(event_id: int, registration_id: int):
+    event = _event_or_404(event_id)
+    registration = db.session.get(Registration, registration_id)
+    form = ConfirmForm()
+    if registration is None or registration.event_id != event.id or not form.validate_on_submit():
+        abort(404)
+    try:
+        result = service.check_in_registration(registration)
+    except RegistrationError as error:
+        return _checkin_page(event, CheckInForm(formdata=None), error=error.message, status=422)
+    return _checkin_page(event, CheckInForm(formdata=None), result=result)
+
+
+@bp.post("/staff/events/<int:event_id>/walk-ins")
+@staff_required
+def walk_ins(event_id: int):
+    event = _event_or_404(event_id)
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        flash(_("Add or remove one walk-in at a time."), "error")
+    else:
+        try:
+            count = service.record_walk_ins(event, form.delta.data, current_user)
+        except RegistrationError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Walk-ins: %(count)s", count=count), "success")
+    return redirect(url_for("registrations.checkin", event_id=event_id))
+
+
+@bp.post("/staff/events/<int:event_id>/close")
+@staff_required
+def close(event_id: int):
+    event = _event_or_404(event_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    already = event.closed_at is not None
+    try:
+        no_shows = service.close_event(event, current_user)
+    except RegistrationError as error:
+        flash(error.message, "error")
+    else:
+        if already:
+            flash(_("The event was closed already; nothing changed."), "info")
+        else:
+            flash(
+                _("The event is closed. No-shows recorded: %(count)s.", count=len(no_shows)),
+                "success",
+            )
+    return redirect(url_for("registrations.staff_list", event_id=event_id))

@@ -1,0 +1,768 @@
+"""Registration rules: seats, waitlists, windows, cancellation, check-in and no-shows.
+
+Concurrency: hundreds of readers may press "register" in the same second, against
+several app servers. Every write that touches seats runs in its own short transaction
+whose *first statement* is an UPDATE of the event row:
+
+- on SQLite (pysqlite runs SELECTs outside a transaction and opens one at the first
+  write) that UPDATE takes the database's write lock, so writers queue one by one
+  (WAL + busy_timeout are set in eventsys/database.py);
+- on PostgreSQL the UPDATE locks the event row until commit, so writers for one event
+  queue while other events go on.
+
+The seat count is changed by an atomic conditional UPDATE (``seats_taken + n <=
+capacity``); the CHECK constraint on events and the partial unique index "one active
+registration per reader and event" are the last guards. That is why the functions that
+write seats end the caller's read transaction, do their work and commit themselves.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eventsys.db_types import utcnow
+from eventsys.extensions import db
+from eventsys.models import Event, EventStatus, Registration, RegistrationStatus, User
+from eventsys.models.registrations import ACCESS_NEEDS, ACTIVE_STATUSES
+from eventsys.services import audit, ical, outbox, policies
+
+log = logging.getLogger(__name__)
+
+CONFIRMED = RegistrationStatus.CONFIRMED.value
+WAITLISTED = RegistrationStatus.WAITLISTED.value
+CANCELLED = RegistrationStatus.CANCELLED.value
+NO_SHOW = RegistrationStatus.NO_SHOW.value
+
+ONLINE = "online"
+STAFF = "staff"  # added by staff for a reader who phoned or came to the desk
+SOURCES = (ONLINE, STAFF)
+
+MAX_NOTE_LENGTH = 300
+MAX_CAPACITY = 100_000
+MAX_WALK_IN_STEP = 1000
+
+NEED_LABELS = {
+    "wheelchair": _l("Wheelchair access"),
+    "hearing_loop": _l("Hearing loop"),
+    "sign_language": _l("Sign language interpreting"),
+    "other": _l("Other needs"),
+}
+
+STATUS_LABELS = {
+    CONFIRMED: _l("Confirmed"),
+    WAITLISTED: _l("On the waiting list"),
+    CANCELLED: _l("Cancelled"),
+    NO_SHOW: _l("Did not come"),
+}
+
+
+class RegistrationError(ValueError):
+    """A refusal: ``message`` is for the person, ``code`` for machines (the JSON API).
+
+    Codes: full, window_closed, duplicate, suspended, not_open, cancelled, draft, past,
+    party_size, not_found, not_started, capacity, checked_in, bad_input.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    registration: Registration
+    already: bool  # checked in before; nothing changed
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+
+
+def local_text(instant: datetime) -> str:
+    return instant.astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _lock_event(event_id: int) -> None:
+    """Take the event row's write lock (SQLite: the database's) without changing it."""
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id)
+        .values(seats_taken=Event.seats_taken, updated_at=Event.updated_at)
+    )
+
+
+def _take_seats(event_id: int, seats: int) -> bool:
+    """Atomically take ``seats`` if they are free; True when taken."""
+    result = db.session.execute(
+        sa.update(Event)
+        .where(
+            Event.id == event_id,
+            Event.capacity.is_not(None),
+            Event.seats_taken + seats <= Event.capacity,
+        )
+        .values(seats_taken=Event.seats_taken + seats, updated_at=Event.updated_at)
+    )
+    return result.rowcount == 1
+
+
+def _free_seats(event_id: int, seats: int) -> None:
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id)
+        .values(
+            seats_taken=sa.case((Event.seats_taken > seats, Event.seats_taken - seats), else_=0),
+            updated_at=Event.updated_at,
+        )
+    )
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for mails, also outside a request (CLI, cron)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config["EVENTSYS_BASE_URL"]
+    with current_app.test_request_context("/", base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def _ics_attachment(event: Event) -> dict:
+    content = ical.to_bytes(ical.event_calendar([event])).decode()
+    return {
+        "filename": "event.ics",
+        "content_type": "text/calendar; charset=utf-8",
+        "content": content,
+    }
+
+
+def normalise_needs(needs) -> str:
+    """Known needs only, in a fixed order, as stored (comma-separated)."""
+    chosen = set(needs or ())
+    unknown = chosen - set(ACCESS_NEEDS)
+    if unknown:
+        raise RegistrationError("bad_input", _("Choose accessibility needs from the list."))
+    return ",".join(n for n in ACCESS_NEEDS if n in chosen)
+
+
+def _party_size(event: Event, party_size) -> int:
+    try:
+        size = int(party_size)
+    except (TypeError, ValueError):
+        size = 0
+    if size < 1 or size > event.max_party_size:
+        raise RegistrationError(
+            "party_size",
+            _(
+                "A party for this event has between 1 and %(max)s people.",
+                max=event.max_party_size,
+            ),
+        )
+    return size
+
+
+# ---------------------------------------------------------------- reading
+
+
+def active_registration(event: Event, user: User) -> Registration | None:
+    if user is None or not getattr(user, "is_authenticated", True):
+        return None
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.user_id == user.id,
+            Registration.status.in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first party waiting; None unless waitlisted."""
+    if registration.status != WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == WAITLISTED,
+            sa.or_(
+                Registration.created_at < registration.created_at,
+                sa.and_(
+                    Registration.created_at == registration.created_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return int(ahead) + 1
+
+
+def waitlist_length(event: Event) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        )
+    )
+
+
+def suspension_message(user: User) -> str:
+    return _(
+        "Online registration is suspended until %(until)s because of repeated no-shows. "
+        "Please call the library if you need a seat.",
+        until=local_text(user.suspended_until),
+    )
+
+
+def is_suspended(user: User, now: datetime | None = None) -> bool:
+    until = user.suspended_until
+    return until is not None and until > (now or utcnow())
+
+
+def check_open(event: Event, user: User | None = None, *, by_staff: bool = False) -> None:
+    """Raise the reason why ``user`` cannot register for ``event`` now (party size apart)."""
+    now = utcnow()
+    if not event.takes_registrations:
+        raise RegistrationError("not_open", _("This event needs no registration."))
+    if event.status == EventStatus.DRAFT:
+        raise RegistrationError("draft", _("This event is not published yet."))
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationError(
+            "cancelled", _("This event is cancelled, so registration is closed.")
+        )
+    if event.starts_at <= now:
+        raise RegistrationError(
+            "past", _("This event has started or is over; registration is closed.")
+        )
+    if not by_staff:
+        opens, closes = event.registration_opens_at, event.registration_closes_at
+        if opens is not None and now < opens:
+            raise RegistrationError(
+                "not_open",
+                _("Registration opens on %(when)s.", when=local_text(opens)),
+            )
+        if closes is not None and now >= closes:
+            raise RegistrationError(
+                "window_closed",
+                _("Registration closed on %(when)s.", when=local_text(closes)),
+            )
+        if user is not None and is_suspended(user, now):
+            raise RegistrationError("suspended", suspension_message(user))
+    if not event.waitlist_enabled and event.seats_left == 0:
+        raise RegistrationError("full", _("This event is fully booked."))
+
+
+def refusal(event: Event, user: User | None) -> RegistrationError | None:
+    """Why registration is not possible for ``user`` now, or None."""
+    try:
+        check_open(event, user)
+    except RegistrationError as error:
+        return error
+    return None
+
+
+# ---------------------------------------------------------------- registering
+
+
+def register(
+    event: Event,
+    user: User,
+    party_size=1,
+    needs=(),
+    needs_note: str = "",
+    source: str = ONLINE,
+    actor: User | None = None,
+) -> Registration:
+    """Confirm the party if its seats are free, else put it on the waitlist (FIFO).
+
+    Staff adding a registration (``source="staff"``) bypass the window and a suspension,
+    never the capacity. Commits.
+    """
+    if source not in SOURCES:
+        raise RegistrationError("bad_input", _("Unknown source of registration."))
+    by_staff = source == STAFF
+    check_open(event, user, by_staff=by_staff)
+    size = _party_size(event, party_size)
+    needs_text = normalise_needs(needs)
+    note = (needs_note or "").strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise RegistrationError(
+            "bad_input",
+            _("Keep the note under %(max)s characters.", max=MAX_NOTE_LENGTH),
+        )
+    if active_registration(event, user) is not None:
+        raise _duplicate()
+    event_id, user_id = event.id, user.id
+
+    db.session.commit()  # end the read transaction: the next statement takes the lock
+    try:
+        confirmed = _take_seats(event_id, size)
+        if not confirmed:
+            _lock_event(event_id)  # PostgreSQL: a failed conditional UPDATE locks nothing
+            confirmed = _take_seats(event_id, size)
+        if not confirmed and not db.session.get(Event, event_id).waitlist_enabled:
+            db.session.rollback()
+            raise RegistrationError("full", _("This event is fully booked."))
+        now = utcnow()
+        registration = Registration(
+            event_id=event_id,
+            user_id=user_id,
+            party_size=size,
+            status=CONFIRMED if confirmed else WAITLISTED,
+            needs=needs_text,
+            needs_note=note,
+            source=source,
+            created_at=now,
+            confirmed_at=now if confirmed else None,
+        )
+        db.session.add(registration)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _duplicate() from None
+    if actor is not None and by_staff:
+        audit.record(
+            actor,
+            "registration.add",
+            registration,
+            None,
+            audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
+        )
+    _queue_registered_mail(registration)
+    db.session.commit()
+    log.info(
+        "registration %s: user %s, event %s, %s x%s",
+        registration.id,
+        user_id,
+        event_id,
+        registration.status,
+        size,
+    )
+    return registration
+
+
+def _duplicate() -> RegistrationError:
+    return RegistrationError("duplicate", _("You are registered for this event already."))
+
+
+# ---------------------------------------------------------------- cancelling and promoting
+
+
+def cancel_registration(registration: Registration, actor: User | None) -> Registration:
+    """Cancel and pass freed seats to the waitlist. Twice is harmless. Commits.
+
+    A reader can cancel until the event starts; staff at any time before it is closed.
+    """
+    by_staff = actor is not None and actor.is_staff and actor.id != registration.user_id
+    event = registration.event
+    if registration.status in (CANCELLED, NO_SHOW):
+        return registration
+    if not by_staff and event.starts_at <= utcnow():
+        raise RegistrationError(
+            "past", _("The event has started; a registration can no longer be cancelled.")
+        )
+    if event.closed_at is not None:
+        raise RegistrationError("past", _("The event is closed; its registrations are final."))
+    registration_id, event_id = registration.id, event.id
+    before = audit.snapshot(registration, ("status", "party_size"))
+
+    db.session.commit()
+    _lock_event(event_id)
+    current = db.session.execute(
+        sa.select(Registration.status, Registration.party_size).where(
+            Registration.id == registration_id
+        )
+    ).one()
+    if current.status not in ACTIVE_STATUSES:
+        db.session.rollback()
+        return db.session.get(Registration, registration_id)
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration_id)
+        .values(status=CANCELLED, cancelled_at=utcnow())
+    )
+    if current.status == CONFIRMED:
+        _free_seats(event_id, current.party_size)
+    db.session.expire_all()
+    registration = db.session.get(Registration, registration_id)
+    if by_staff:
+        audit.record(actor, "registration.cancel", registration, before, {"status": CANCELLED})
+        _queue_cancelled_by_library_mail(registration)
+    _promote_locked(db.session.get(Event, event_id))
+    db.session.commit()
+    return registration
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Confirm the earliest waiting parties that fit the free seats. Commits."""
+    event_id = event.id
+    db.session.commit()
+    _lock_event(event_id)
+    promoted = _promote_locked(db.session.get(Event, event_id))
+    db.session.commit()
+    return promoted
+
+
+def _promote_locked(event: Event) -> list[Registration]:
+    """Inside a transaction holding the event's lock; once the event has started, a seat
+    freed at the door goes to a walk-in, so nobody is promoted."""
+    db.session.refresh(event)
+    if (
+        event.capacity is None
+        or event.status != EventStatus.PUBLISHED
+        or event.starts_at <= utcnow()
+        or event.closed_at is not None
+    ):
+        return []
+    free = event.capacity - event.seats_taken
+    promoted = []
+    if free <= 0:
+        return promoted
+    waiting = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    for registration in waiting:
+        if free <= 0:
+            break
+        if registration.party_size > free or not _take_seats(event.id, registration.party_size):
+            continue
+        registration.status = CONFIRMED
+        registration.confirmed_at = utcnow()
+        free -= registration.party_size
+        promoted.append(registration)
+        _queue_promoted_mail(registration)
+    if promoted:
+        db.session.flush()
+        db.session.refresh(event)
+        log.info("event %s: %s waiting parties promoted", event.id, len(promoted))
+    return promoted
+
+
+def change_capacity(event: Event, new_capacity, actor: User | None) -> Event:
+    """Raise or lower the seats; raising promotes the waitlist. Lowering below the seats
+    held by confirmed parties is refused: staff cancel parties explicitly. Commits."""
+    try:
+        capacity = int(new_capacity)
+    except (TypeError, ValueError):
+        capacity = -1
+    if capacity < 0 or capacity > MAX_CAPACITY:
+        raise RegistrationError(
+            "capacity",
+            _("The capacity is a whole number from 0 to %(max)s.", max=MAX_CAPACITY),
+        )
+    if not event.takes_registrations:
+        raise RegistrationError("not_open", _("This event needs no registration."))
+    event_id, old_capacity = event.id, event.capacity
+    db.session.commit()
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id, Event.seats_taken <= capacity)
+        .values(capacity=capacity)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        event = db.session.get(Event, event_id)
+        raise RegistrationError(
+            "capacity",
+            _(
+                "%(taken)s seats are held by confirmed parties, more than %(capacity)s. "
+                "Cancel parties on the registrations page first; each of them will be told.",
+                taken=event.seats_taken,
+                capacity=capacity,
+            ),
+        )
+    event = db.session.get(Event, event_id)
+    db.session.refresh(event)
+    audit.record(actor, "event.capacity", event, {"capacity": old_capacity}, {"capacity": capacity})
+    if old_capacity is None or capacity > old_capacity:
+        _promote_locked(event)
+    db.session.commit()
+    return event
+
+
+# ---------------------------------------------------------------- at the door
+
+
+def check_in(event: Event, code: str) -> CheckIn:
+    """Check a party in by the code of its QR code; twice is harmless. Commits."""
+    code = (code or "").strip()
+    registration = None
+    if code and len(code) <= 64:
+        registration = db.session.scalar(
+            sa.select(Registration).where(Registration.checkin_code == code)
+        )
+    if registration is None:
+        raise RegistrationError("not_found", _("Unknown code: no registration has this code."))
+    if registration.event_id != event.id:
+        raise RegistrationError(
+            "not_found",
+            _(
+                "This code belongs to another event: %(title)s on %(when)s.",
+                title=registration.event.title,
+                when=local_text(registration.event.starts_at),
+            ),
+        )
+    return _check_in(registration)
+
+
+def check_in_registration(registration: Registration) -> CheckIn:
+    return _check_in(registration)
+
+
+def _check_in(registration: Registration) -> CheckIn:
+    if registration.checked_in_at is not None:
+        return CheckIn(registration, already=True)
+    if registration.status == CANCELLED:
+        raise RegistrationError("cancelled", _("This registration was cancelled."))
+    if registration.status == WAITLISTED:
+        raise RegistrationError("full", _("This party is on the waiting list and holds no seat."))
+    if registration.status == NO_SHOW:
+        raise RegistrationError("past", _("The event is closed; this party was a no-show."))
+    registration_id = registration.id
+    db.session.commit()
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration_id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=utcnow())
+    )
+    db.session.commit()
+    registration = db.session.get(Registration, registration_id)
+    return CheckIn(registration, already=result.rowcount != 1)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find(event: Event, query: str, *, limit: int = 20, statuses=None) -> list[Registration]:
+    """Registrations of ``event`` whose reader matches a name, email, card number or phone."""
+    query = " ".join((query or "").split())[:100]
+    select = (
+        sa.select(Registration)
+        .join(User, User.id == Registration.user_id)
+        .where(Registration.event_id == event.id)
+    )
+    if statuses:
+        select = select.where(Registration.status.in_(statuses))
+    if query:
+        pattern = f"%{_escape_like(query)}%"
+        select = select.where(
+            sa.or_(
+                User.display_name.ilike(pattern, escape="\\"),
+                User.email.ilike(pattern, escape="\\"),
+                User.card_number == query,
+                User.phone.ilike(pattern, escape="\\"),
+            )
+        )
+    select = select.order_by(Registration.created_at, Registration.id)
+    if limit:
+        select = select.limit(limit)
+    return list(db.session.scalars(select))
+
+
+def record_walk_ins(event: Event, delta, actor: User | None) -> int:
+    """Add (or, to correct, remove) walk-ins; never below 0. Returns the new count. Commits."""
+    try:
+        delta = int(delta)
+    except (TypeError, ValueError):
+        delta = 0
+    if delta == 0 or abs(delta) > MAX_WALK_IN_STEP:
+        raise RegistrationError(
+            "bad_input",
+            _("Add or remove between 1 and %(max)s walk-ins.", max=MAX_WALK_IN_STEP),
+        )
+    event_id = event.id
+    db.session.commit()
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id, Event.walk_ins + delta >= 0)
+        .values(walk_ins=Event.walk_ins + delta, updated_at=Event.updated_at)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise RegistrationError("bad_input", _("There are no walk-ins to remove."))
+    event = db.session.get(Event, event_id)
+    db.session.refresh(event)
+    audit.record(actor, "event.walk_ins", event, None, {"delta": delta, "walk_ins": event.walk_ins})
+    db.session.commit()
+    return event.walk_ins
+
+
+# ---------------------------------------------------------------- after the event
+
+
+def close_event(event: Event, actor: User | None) -> list[Registration]:
+    """Unattended confirmed parties become no-shows; the no-show policy then suspends
+    repeat offenders. Closing twice changes nothing. Returns the new no-shows. Commits."""
+    now = utcnow()
+    if event.starts_at > now:
+        raise RegistrationError("not_started", _("An event can be closed once it has started."))
+    event_id = event.id
+    db.session.commit()
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id, Event.closed_at.is_(None))
+        .values(closed_at=now, updated_at=Event.updated_at)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return []
+    no_shows = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.status == CONFIRMED,
+            Registration.checked_in_at.is_(None),
+        )
+    ).all()
+    seats = 0
+    for registration in no_shows:
+        registration.status = NO_SHOW
+        seats += registration.party_size
+    db.session.flush()
+    if seats:
+        _free_seats(event_id, seats)  # seats_taken counts confirmed parties only
+    event = db.session.get(Event, event_id)
+    audit.record(actor, "event.close", event, None, {"no_shows": len(no_shows)})
+    for user_id in sorted({r.user_id for r in no_shows}):
+        _apply_noshow_policy(db.session.get(User, user_id), now, event)
+    db.session.commit()
+    log.info("event %s closed: %s no-shows", event_id, len(no_shows))
+    return list(no_shows)
+
+
+def _apply_noshow_policy(user: User, now: datetime, event: Event) -> None:
+    count, days = policies.get("noshow_count"), policies.get("noshow_window_days")
+    suspend_days = policies.get("noshow_suspend_days")
+    if suspend_days <= 0:
+        return
+    recent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.user_id == user.id,
+            Registration.status == NO_SHOW,
+            Event.starts_at >= now - timedelta(days=days),
+        )
+    )
+    if recent < count:
+        return
+    until = now + timedelta(days=suspend_days)
+    if user.suspended_until is not None and user.suspended_until >= until:
+        return
+    user.suspended_until = until
+    log.info("user %s suspended until %s (%s no-shows)", user.id, until, recent)
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Online registration suspended"),
+            _(
+                "Dear %(name)s,\n\nyou did not come to %(count)s events you had registered "
+                'for within %(days)s days, most recently "%(title)s". Online registration '
+                "is suspended until %(until)s. You can still register by calling the "
+                "library.\n\nSuzhou Library",
+                name=user.display_name,
+                count=recent,
+                days=days,
+                title=event.title,
+                until=local_text(until),
+            ),
+            dedupe_key=f"suspended:{user.id}:{event.id}",
+        )
+
+
+# ---------------------------------------------------------------- mails
+
+
+def _queue_registered_mail(registration: Registration) -> None:
+    user, event = registration.user, registration.event
+    link = absolute_url("registrations.show", registration_id=registration.id)
+    with force_locale(user.locale):
+        if registration.status == CONFIRMED:
+            outbox.queue(
+                user.email,
+                _("Registered: %(title)s", title=event.title),
+                _(
+                    'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
+                    "confirmed (%(size)s people). Show the QR code at the door:\n%(link)s\n\n"
+                    "The event is attached for your calendar.\n\nSuzhou Library",
+                    name=user.display_name,
+                    title=event.title,
+                    when=local_text(event.starts_at),
+                    size=registration.party_size,
+                    link=link,
+                ),
+                attachments=[_ics_attachment(event)],
+                dedupe_key=f"registered:registration:{registration.id}",
+            )
+        else:
+            outbox.queue(
+                user.email,
+                _("Waiting list: %(title)s", title=event.title),
+                _(
+                    'Dear %(name)s,\n\n"%(title)s" on %(when)s is fully booked, so you are '
+                    "on the waiting list (number %(position)s). We will write as soon as seats "
+                    "free up for you.\n%(link)s\n\nSuzhou Library",
+                    name=user.display_name,
+                    title=event.title,
+                    when=local_text(event.starts_at),
+                    position=waitlist_position(registration),
+                    link=link,
+                ),
+                dedupe_key=f"waitlisted:registration:{registration.id}",
+            )
+
+
+def _queue_promoted_mail(registration: Registration) -> None:
+    user, event = registration.user, registration.event
+    link = absolute_url("registrations.show", registration_id=registration.id)
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("A seat for you: %(title)s", title=event.title),
+            _(
+                "Dear %(name)s,\n\ngood news: seats freed up and your registration for "
+                '"%(title)s" on %(when)s is now confirmed (%(size)s people). Show the QR code '
+                "at the door:\n%(link)s\n\nIf you cannot come, please cancel so the next "
+                "reader gets the seat.\n\nSuzhou Library",
+                name=user.display_name,
+                title=event.title,
+                when=local_text(event.starts_at),
+                size=registration.party_size,
+                link=link,
+            ),
+            attachments=[_ics_attachment(event)],
+            dedupe_key=f"promoted:registration:{registration.id}",
+        )
+
+
+def _queue_cancelled_by_library_mail(registration: Registration) -> None:
+    user, event = registration.user, registration.event
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Registration cancelled: %(title)s", title=event.title),
+            _(
+                "Dear %(name)s,\n\nthe library has cancelled your registration for "
+                '"%(title)s" on %(when)s. Please contact us if you have questions.\n\n'
+                "Suzhou Library",
+                name=user.display_name,
+                title=event.title,
+                when=local_text(event.starts_at),
+            ),
+            dedupe_key=f"cancelled:registration:{registration.id}",
+        )
