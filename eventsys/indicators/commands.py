@@ -1,0 +1,43 @@
+"""``eventsys indicators report``: the reader-activity figures on the command line."""
+
+import csv
+import io
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+indicators_group = AppGroup("indicators", help="Reader-activity figures and core indicators.")
+
+
+@indicators_group.command("report")
+@click.option("--year", required=True, help="The year, e.g. 2021.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+def report(year: str, fmt: str) -> None:
+    """Sessions and participants of a year: the totals and every split."""
+    from eventsys.services import indicators
+
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            figures = indicators.figures(indicators.year_period(year))
+        except indicators.IndicatorError as error:
+            raise click.BadParameter(str(error), param_hint="--year") from None
+        data = figures.to_dict()
+    data["year"] = int(year)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["split", "key", "label", "sessions", "participants"])
+    writer.writerow(["total", "", "", data["sessions"], data["participants"]])
+    for split, cells in data["splits"].items():
+        for cell in cells:
+            writer.writerow(
+                [split, cell["key"] or "", cell["label"], cell["sessions"], cell["participants"]]
+            )
+    click.echo(out.getvalue(), nl=False)
