@@ -1,24 +1,41 @@
 """The mail outbox: queued in the caller's transaction, delivered later by ``eventsys outbox send``.
 
-A mail is never lost: it stays pending until the server accepts it, with backoff between
-attempts. Several senders may run at once; each row is claimed by one of them.
+Guarantees, with any number of senders running at once (cron on several machines, a
+``--loop`` sender beside a cron run):
+
+- A mail is never lost: it stays pending until the mail server accepts it, with backoff
+  between failed attempts; a mail that can never be built is marked failed, not retried.
+- Each mail is sent once. A sender claims a batch in one statement (PostgreSQL:
+  ``FOR UPDATE SKIP LOCKED``; SQLite: the statement takes the single write lock), which
+  gives it a lease (``next_attempt_at`` moved into the future, ``claim_token`` set to the
+  sender's token). Before each mail the sender renews its lease on that row and skips the
+  row if another sender has taken it over; right after the server accepts the mail, the row
+  is marked sent in its own transaction.
+- A sender killed mid-batch loses nothing: the rows it held become due again when their
+  lease runs out (``OUTBOX_LEASE_SECONDS``) and another sender sends them.
+
+The remaining window, which no outbox can close without the mail server's help: if the
+server has accepted a mail and the sender dies (or the database is unreachable) before the
+"sent" commit, that one mail is sent again after the lease. At most one mail per killed
+sender is affected, and the ``Message-ID`` stays the same, so receiving servers and clients
+can recognise the duplicate.
 """
 
 import logging
+import secrets
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
-
-CLAIM_SECONDS = 300  # a claimed row is retried by others if its sender died
 
 
 def queue(
@@ -28,22 +45,42 @@ def queue(
     attachments: list[dict] | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
-    """Add a mail to the session; with a ``dedupe_key`` that exists already, add nothing."""
-    if dedupe_key is not None:
+    """Add a mail to the caller's transaction; with a ``dedupe_key`` that exists, add nothing.
+
+    The key is unique in the database. Two transactions queueing the same key at the same
+    moment (two reminder runs) are settled by ``ON CONFLICT DO NOTHING``: the second one
+    adds nothing and goes on, instead of failing at commit.
+    """
+    fields = {
+        "to_address": to,
+        "subject": subject,
+        "body": body,
+        "attachments": attachments or [],
+        "dedupe_key": dedupe_key,
+    }
+    if dedupe_key is None:
+        message = OutboxMessage(**fields)
+        db.session.add(message)
+        return message
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases
         exists = db.session.scalar(
             sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
         )
         if exists is not None:
             return None
-    message = OutboxMessage(
-        to_address=to,
-        subject=subject,
-        body=body,
-        attachments=attachments or [],
-        dedupe_key=dedupe_key,
+        message = OutboxMessage(**fields)
+        db.session.add(message)
+        return message
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage)
+        .values(**fields)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id)
     )
-    db.session.add(message)
-    return message
+    new_id = db.session.execute(statement).scalar_one_or_none()
+    return None if new_id is None else db.session.get(OutboxMessage, new_id)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -51,11 +88,17 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def _claim_batch(limit: int) -> list[int]:
-    """Claim due rows for this sender by pushing their next attempt into the future.
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
 
-    On PostgreSQL ``SKIP LOCKED`` lets concurrent senders take disjoint rows; SQLite has a
-    single writer, so the claiming UPDATE is serialised anyway.
+
+def _claim_batch(limit: int, token: str) -> list[int]:
+    """Lease up to ``limit`` due rows to the sender named by ``token``; their ids, in order.
+
+    One UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]) … RETURNING: on
+    PostgreSQL concurrent senders skip each other's rows (and re-check rows that another
+    sender leased meanwhile); on SQLite the statement holds the database's write lock, so
+    claims are serialised. Committed at once, so the lease is visible to every sender.
     """
     now = utcnow()
     due = (
@@ -64,21 +107,57 @@ def _claim_batch(limit: int) -> list[int]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    if db.engine.dialect.name == "postgresql":
+    if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(due))
-    if ids:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-        )
+    claimed = db.session.scalars(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + _lease(), claim_token=token)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return ids
+    return sorted(claimed)
+
+
+def _renew(message_id: int, token: str) -> bool:
+    """Extend this sender's lease on one row just before sending it; False if it was lost."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claim_token == token,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(next_attempt_at=utcnow() + _lease())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _finish(message_id: int, token: str | None, **values) -> bool:
+    """Record the outcome of one attempt in its own transaction.
+
+    With a token, only while this sender still holds the lease (False if it was lost);
+    without one, unconditionally (a mail the server accepted is sent, whoever holds it now:
+    marking it stops a sender that took the row over from sending it again).
+    """
+    condition = OutboxMessage.id == message_id
+    if token is not None:
+        condition = condition & (OutboxMessage.claim_token == token)
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(condition)
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            claim_token=None,
+            **values,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
 
 
 def to_email(message: OutboxMessage) -> EmailMessage:
@@ -114,29 +193,46 @@ def _deliver(mail: EmailMessage) -> None:
 
 
 def send_due(limit: int = 100, deliver=None) -> dict[str, int]:
-    """Send what is due; returns counts of sent, retried and failed messages."""
+    """Send what is due; returns counts of sent, retried and failed messages.
+
+    Commits as it goes (one transaction per mail): call it outside any open transaction.
+    """
     deliver = deliver or _deliver
     counts = {"sent": 0, "retry": 0, "failed": 0}
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
-    for message_id in _claim_batch(limit):
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != OutboxStatus.PENDING:
+    token = secrets.token_hex(16)
+    db.session.commit()  # start from a fresh transaction (SQLite: no stale read snapshot)
+    for message_id in _claim_batch(limit, token):
+        if not _renew(message_id, token):
+            log.warning("mail %s: lease taken over by another sender, skipped", message_id)
             continue
-        message.attempts += 1
+        message = db.session.get(OutboxMessage, message_id)
         try:
-            deliver(to_email(message))
+            mail = to_email(message)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # A mail that cannot be built never will be: give up at once, keep the reason.
+            _finish(message_id, token, status=OutboxStatus.FAILED, last_error=_reason(error))
+            counts["failed"] += 1
+            log.error("mail %s cannot be built: %s", message_id, error)
+            continue
+        attempts = message.attempts + 1
+        try:
+            deliver(mail)
         except (OSError, smtplib.SMTPException) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:1000]
-            if message.attempts >= max_attempts:
-                message.status = OutboxStatus.FAILED
+            if attempts >= max_attempts:
+                outcome = {"status": OutboxStatus.FAILED}
                 counts["failed"] += 1
             else:
-                message.next_attempt_at = utcnow() + backoff(message.attempts)
+                outcome = {"next_attempt_at": utcnow() + backoff(attempts)}
                 counts["retry"] += 1
-            log.warning("mail %s to %s not sent: %s", message.id, message.to_address, error)
+            _finish(message_id, token, last_error=_reason(error), **outcome)
+            log.warning("mail %s to %s not sent: %s", message_id, message.to_address, error)
         else:
-            message.status = OutboxStatus.SENT
-            message.sent_at = utcnow()
+            # Accepted by the server: record it before anything else can go wrong.
+            _finish(message_id, None, status=OutboxStatus.SENT, sent_at=utcnow())
             counts["sent"] += 1
-        db.session.commit()
     return counts
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
