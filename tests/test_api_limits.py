@@ -20,6 +20,8 @@ def _redis_or_skip():
     try:
         client.ping()
     except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"no Redis at {REDIS_URL}: .ci/run should have started one")
         pytest.skip(f"no Redis at {REDIS_URL}")
     return client
 
