@@ -1,6 +1,6 @@
 """Template filters and globals: times shown in the library's zone, in the reader's language."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -9,17 +9,29 @@ from flask_login import current_user
 
 from eventsys.i18n import LANGUAGE_NAMES
 
+_NAMED_FORMATS = ("short", "medium", "long", "full")
+# The 24-hour clock in both languages, as on the library's notices, mails and tickets.
+_CLOCK = "HH:mm"
+
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
-    return format_datetime(value, format) if value else ""
+    """Date in the named length, then hours and minutes (seconds only distract a reader)."""
+    if not value:
+        return ""
+    if format not in _NAMED_FORMATS:
+        return format_datetime(value, format)  # an explicit pattern is taken as given
+    # How the language joins a date and a time: "{1} {0}", "{1}, {0}", "{1} 'at' {0}".
+    combine = str(get_locale().datetime_formats[format]).replace("'", "")
+    return combine.format(format_time(value, _CLOCK), format_date(value, format))
 
 
-def local_date(value: datetime | None, format: str = "medium") -> str:
+def local_date(value: date | datetime | None, format: str = "medium") -> str:
+    # A datetime is first turned into the library's zone; a plain date is shown as it is.
     return format_date(value, format) if value else ""
 
 
 def local_time(value: datetime | None, format: str = "short") -> str:
-    return format_time(value, format) if value else ""
+    return format_time(value, _CLOCK if format == "short" else format) if value else ""
 
 
 def url_with(**changes) -> str:
