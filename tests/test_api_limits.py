@@ -5,11 +5,11 @@ import os
 import uuid
 
 import pytest
-from conftest import PASSWORD, _test_config
 from test_api_support import assert_problem, auth
 
 from eventsys import create_app
 from eventsys.extensions import db
+from tests.conftest import PASSWORD, _test_config
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from conftest import PASSWORD
 from test_api_support import assert_problem, auth
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, OutboxMessage, Registration
+from tests.conftest import PASSWORD
 
 
 def _operation(spec: dict, method: str, summary_start: str) -> str:

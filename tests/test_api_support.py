@@ -1,6 +1,6 @@
 """Helpers shared by the API tests (no tests here)."""
 
-from conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 PROBLEM = "application/problem+json"
 TYPES = "https://eventsys.dev/problems/"

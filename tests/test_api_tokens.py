@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD
 from test_api_support import assert_problem, bearer, token_for
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import ApiToken, User
+from tests.conftest import PASSWORD
 
 
 def test_token_is_issued_for_the_right_password_and_only_its_hash_is_stored(client, make_user):
