@@ -35,9 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from eventsys import cli, errors, i18n, request_log, templating
+    from eventsys import cli, errors, i18n, input_guard, request_log, templating
 
     errors.init_app(app)
+    input_guard.init_app(app)
     request_log.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

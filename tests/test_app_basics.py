@@ -57,3 +57,16 @@ def test_development_keeps_a_generated_secret_in_instance_folder(monkeypatch, tm
     second = create_app().config["SECRET_KEY"]
     assert first == second and len(first) > 30
     assert (tmp_path / "secret_key").exists()
+
+
+def test_nul_character_in_any_input_is_refused_with_400(client):
+    page = client.get("/lectures/?q=a%00b")
+    assert page.status_code == 400
+    assert "NUL" in page.text
+    api = client.post(
+        "/api/v1/tokens",
+        data=b'{"email": "a\\u0000@x.org", "password": "x"}',
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.mimetype == "application/problem+json"

@@ -60,7 +60,8 @@ def _campaign_arg() -> Campaign | None:
     raw = request.args.get("campaign")
     if not raw:
         return None
-    campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() else None
+    # A digit string beyond any id would overflow the database integer.
+    campaign = db.session.get(Campaign, int(raw)) if raw.isdigit() and len(raw) < 10 else None
     if campaign is None:
         abort(404)
     return campaign

@@ -28,6 +28,7 @@ from eventsys.models import (
 
 MAX_QUERY_LENGTH = 100
 PER_PAGE = 20
+MAX_PAGE = 100_000
 PUBLIC_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
 
 
@@ -190,7 +191,7 @@ def search(
         (Event.starts_at.desc(), Event.id.desc()) if newest_first else (Event.starts_at, Event.id)
     )
     query = with_relations(query).order_by(*order)
-    page = max(page or 1, 1)
+    page = min(max(page or 1, 1), MAX_PAGE)  # a huge page number must not overflow SQL
     result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
     if page > 1 and not result.items and result.total:
         result = db.paginate(
