@@ -305,6 +305,8 @@ def register(
     if active_registration(event, user) is not None:
         raise _duplicate()
     event_id, user_id = event.id, user.id
+    # Built before the lock: the calendar file is the slowest part of a registration.
+    calendar_file = _ics_attachment(event)
 
     db.session.commit()  # end the read transaction: the next statement takes the lock
     try:
@@ -340,7 +342,7 @@ def register(
             None,
             audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
         )
-    _queue_registered_mail(registration)
+    _queue_registered_mail(registration, calendar_file)
     db.session.commit()
     log.info(
         "registration %s: user %s, event %s, %s x%s",
@@ -688,7 +690,7 @@ def _apply_noshow_policy(user: User, now: datetime, event: Event) -> None:
 # ---------------------------------------------------------------- mails
 
 
-def _queue_registered_mail(registration: Registration) -> None:
+def _queue_registered_mail(registration: Registration, calendar_file: dict) -> None:
     user, event = registration.user, registration.event
     link = absolute_url("registrations.show", registration_id=registration.id)
     with force_locale(user.locale):
@@ -706,7 +708,7 @@ def _queue_registered_mail(registration: Registration) -> None:
                     size=registration.party_size,
                     link=link,
                 ),
-                attachments=[_ics_attachment(event)],
+                attachments=[calendar_file],
                 dedupe_key=f"registered:registration:{registration.id}",
             )
         else:
