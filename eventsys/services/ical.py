@@ -20,33 +20,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-from eventsys.models import Audience, Event, EventKind, EventStatus, RegistrationStatus
+from eventsys.models import Event, EventKind, EventStatus, RegistrationStatus
+from eventsys.services.labels import AUDIENCE_LABELS, KIND_LABELS
 from eventsys.services.links import event_endpoint
 
 log = logging.getLogger(__name__)
 
 PRODID = "-//Suzhou Library//eventsys Calendars//EN"
 
-KIND_LABELS = {
-    EventKind.LECTURE: _l("Lecture"),
-    EventKind.EXHIBITION: _l("Exhibition"),
-    EventKind.GUIDED_TOUR: _l("Guided tour"),
-    EventKind.READING: _l("Reading"),
-    EventKind.FILM: _l("Film screening"),
-    EventKind.CONTEST: _l("Contest"),
-    EventKind.STUDY_SESSION: _l("Study session"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.OTHER: _l("Other activity"),
-}
-AUDIENCE_LABELS = {
-    Audience.ALL: _l("Everyone"),
-    Audience.CHILDREN: _l("Children"),
-    Audience.TEENS: _l("Teens"),
-    Audience.ADULTS: _l("Adults"),
-    Audience.SENIORS: _l("Seniors"),
-    Audience.FAMILIES: _l("Families"),
-    Audience.ACCESSIBILITY: _l("Accessibility needs"),
-}
 WEEKDAYS = (
     ("mon", _l("Mon")),
     ("tue", _l("Tue")),
