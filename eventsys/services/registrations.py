@@ -128,6 +128,21 @@ def _free_seats(event_id: int, seats: int) -> None:
     )
 
 
+def _end_read_transaction() -> None:
+    """Commit the reads so far without expiring what they loaded.
+
+    The next statement takes the seat lock; reloading the event and the reader inside
+    it would only make every other registration wait longer. The seat count itself is
+    decided by the conditional UPDATE, never by these loaded values.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """A full link for mails, also outside a request (CLI, cron)."""
     if has_request_context():
@@ -308,7 +323,7 @@ def register(
     # Built before the lock: the calendar file is the slowest part of a registration.
     calendar_file = _ics_attachment(event)
 
-    db.session.commit()  # end the read transaction: the next statement takes the lock
+    _end_read_transaction()  # the next statement takes the lock
     try:
         confirmed = _take_seats(event_id, size)
         if not confirmed:
