@@ -27,3 +27,18 @@ def init_app(app: Flask) -> None:
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+def commit_without_expiring() -> None:
+    """Commit, keeping what the session loaded usable without reloading it.
+
+    For a short commit in the middle of a request (a token's last use, the end of a read
+    transaction before a locked write) where re-reading every loaded row afterwards would
+    only cost time. Values that matter for a decision are re-read under a lock anyway.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from eventsys.api.problems import ApiProblem
+from eventsys.database import commit_without_expiring
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import ApiToken, Role, User
@@ -84,7 +85,7 @@ def authenticate() -> ApiToken:
         raise _unauthorized(_("This token is unknown, expired or revoked. Ask for a new one."))
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
         record.last_used_at = now
-        db.session.commit()
+        commit_without_expiring()
     g.api_token = (secret, record)
     return record
 

@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from eventsys.database import commit_without_expiring
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, EventStatus, Registration, RegistrationStatus, User
@@ -126,21 +127,6 @@ def _free_seats(event_id: int, seats: int) -> None:
             updated_at=Event.updated_at,
         )
     )
-
-
-def _end_read_transaction() -> None:
-    """Commit the reads so far without expiring what they loaded.
-
-    The next statement takes the seat lock; reloading the event and the reader inside
-    it would only make every other registration wait longer. The seat count itself is
-    decided by the conditional UPDATE, never by these loaded values.
-    """
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -323,7 +309,9 @@ def register(
     # Built before the lock: the calendar file is the slowest part of a registration.
     calendar_file = _ics_attachment(event)
 
-    _end_read_transaction()  # the next statement takes the lock
+    # The next statement takes the lock; reloading the event and the reader inside it
+    # would only make every other registration wait longer.
+    commit_without_expiring()
     try:
         confirmed = _take_seats(event_id, size)
         if not confirmed:
