@@ -136,12 +136,12 @@ def start_sender(app, tmp_path):
 
 
 def _queue_mails(count: int) -> set[int]:
-    messages = [
+    ids = {
         outbox.queue(f"reader{n}@example.org", f"Reminder {n}", "See you tomorrow.")
         for n in range(count)
-    ]
+    }
     db.session.commit()
-    return {message.id for message in messages}
+    return ids
 
 
 def _finished(process: subprocess.Popen) -> None:
@@ -232,15 +232,15 @@ def test_mail_that_cannot_be_built_is_marked_failed_and_the_rest_still_go_out(ap
     counts = outbox.send_due(deliver=lambda mail: None)
 
     assert counts == {"sent": 1, "retry": 0, "failed": 1}
-    assert db.session.get(OutboxMessage, broken.id).status == OutboxStatus.FAILED
-    assert "KeyError" in db.session.get(OutboxMessage, broken.id).last_error
-    assert db.session.get(OutboxMessage, fine.id).status == OutboxStatus.SENT
+    assert db.session.get(OutboxMessage, broken).status == OutboxStatus.FAILED
+    assert "KeyError" in db.session.get(OutboxMessage, broken).last_error
+    assert db.session.get(OutboxMessage, fine).status == OutboxStatus.SENT
 
 
 def test_mail_held_by_a_live_sender_is_not_sent_by_another(app):
-    message = outbox.queue("reader@example.org", "Reminder", "Tomorrow.")
+    message_id = outbox.queue("reader@example.org", "Reminder", "Tomorrow.")
     db.session.commit()
-    assert outbox._claim_batch(10, "other-sender") == [message.id]
+    assert outbox._claim_batch(10, "other-sender") == [message_id]
 
     sent = []
     counts = outbox.send_due(deliver=sent.append)

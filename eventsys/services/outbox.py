@@ -38,18 +38,35 @@ from eventsys.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 
+_outbox = OutboxMessage.__table__
+
+
+def _insert_statement(dialect: str):
+    """INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(_outbox)
+        .on_conflict_do_nothing(index_elements=[_outbox.c.dedupe_key])
+        .returning(_outbox.c.id)
+    )
+
+
+_INSERTS = {dialect: _insert_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def queue(
     to: str,
     subject: str,
     body: str,
     attachments: list[dict] | None = None,
     dedupe_key: str | None = None,
-) -> OutboxMessage | None:
-    """Add a mail to the caller's transaction; with a ``dedupe_key`` that exists, add nothing.
+) -> int | None:
+    """Add a mail to the caller's transaction; its id, or None when ``dedupe_key`` exists.
 
-    The key is unique in the database. Two transactions queueing the same key at the same
-    moment (two reminder runs) are settled by ``ON CONFLICT DO NOTHING``: the second one
-    adds nothing and goes on, instead of failing at commit.
+    The key is unique in the database (mails without one never conflict). Two
+    transactions queueing the same key at the same moment (two reminder runs) are settled
+    by ``ON CONFLICT DO NOTHING``: the second one adds nothing and goes on, instead of
+    failing at commit.
     """
     fields = {
         "to_address": to,
@@ -58,29 +75,8 @@ def queue(
         "attachments": attachments or [],
         "dedupe_key": dedupe_key,
     }
-    if dedupe_key is None:
-        message = OutboxMessage(**fields)
-        db.session.add(message)
-        return message
     dialect = db.session.get_bind().dialect.name
-    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases
-        exists = db.session.scalar(
-            sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if exists is not None:
-            return None
-        message = OutboxMessage(**fields)
-        db.session.add(message)
-        return message
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage)
-        .values(**fields)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        .returning(OutboxMessage.id)
-    )
-    new_id = db.session.execute(statement).scalar_one_or_none()
-    return None if new_id is None else db.session.get(OutboxMessage, new_id)
+    return db.session.execute(_INSERTS[dialect], fields).scalar_one_or_none()
 
 
 def backoff(attempts: int) -> timedelta:
