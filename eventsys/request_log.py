@@ -1,10 +1,11 @@
 """One structured log line per request, with its timing, through ``eventsys.requests``.
 
 Each line is a JSON object: method, path, status, duration_ms, remote_addr, user_id (when
-logged in), request_id. The request id is the incoming ``X-Request-ID`` when it looks like
-one (so a proxy's id follows the request) or a new one; it is returned in the response's
-``X-Request-ID`` header and kept in ``g.request_id`` for other log lines. Static files are
-not logged. ``EVENTSYS_REQUEST_LOG = False`` turns the lines off (the header stays).
+logged in, or calling the API with a token), request_id. The request id is the incoming
+``X-Request-ID`` when it looks like one (so a proxy's id follows the request) or a new
+one; it is returned in the response's ``X-Request-ID`` header and kept in
+``g.request_id`` for other log lines. Static files are not logged.
+``EVENTSYS_REQUEST_LOG = False`` turns the lines off (the header stays).
 """
 
 import json
@@ -31,6 +32,9 @@ def _start() -> None:
 
 def _user_id():
     """The logged-in user's id without loading the user just for the log line."""
+    api_token = g.get("api_token")  # (secret, record) of an API call's bearer token
+    if api_token is not None:
+        return api_token[1].user_id
     user = g.get("_login_user")
     if user is not None:
         return getattr(user, "id", None) if user.is_authenticated else None

@@ -105,3 +105,44 @@ class TestWithCsrf:
         response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
         assert response.status_code == 201
         assert "Set-Cookie" not in response.headers
+
+
+def _last_used(token_id: int):
+    db.session.expire_all()
+    return db.session.get(ApiToken, token_id).last_used_at
+
+
+def test_last_use_is_recorded_by_reads_and_by_registrations_at_most_every_five_minutes(
+    client, make_user, make_event
+):
+    token = token_for(client, make_user())
+    record = db.session.scalar(sa.select(ApiToken))
+    assert record.last_used_at is None
+
+    assert client.get("/api/v1/me/registrations", headers=bearer(token)).status_code == 200
+    first = _last_used(record.id)
+    assert first is not None and utcnow() - first < timedelta(minutes=1)
+
+    # A use soon after writes nothing; an old timestamp is renewed by the registration's
+    # own commit.
+    assert client.get("/api/v1/me/registrations", headers=bearer(token)).status_code == 200
+    assert _last_used(record.id) == first
+    stale = utcnow() - timedelta(hours=1)
+    db.session.get(ApiToken, record.id).last_used_at = stale
+    db.session.commit()
+    event = make_event()
+    response = client.post(
+        f"/api/v1/events/{event.id}/registrations", json={"party_size": 1}, headers=bearer(token)
+    )
+    assert response.status_code == 201
+    assert _last_used(record.id) > stale + timedelta(minutes=59)
+
+
+def test_refused_registration_still_records_the_tokens_use(client, make_user, make_event):
+    token = token_for(client, make_user())
+    event = make_event(capacity=0, waitlist_enabled=False)
+    response = client.post(
+        f"/api/v1/events/{event.id}/registrations", json={"party_size": 1}, headers=bearer(token)
+    )
+    assert_problem(response, 409, "full")
+    assert _last_used(db.session.scalar(sa.select(ApiToken.id))) is not None

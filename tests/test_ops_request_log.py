@@ -50,6 +50,18 @@ def test_logged_in_user_id_is_logged(client_as, caplog):
     assert _lines(caplog)[-1]["user_id"] == staff.user.id
 
 
+def test_api_calls_log_the_tokens_user(client, make_user, caplog):
+    from test_api_support import auth
+
+    reader = make_user()
+    headers = auth(client, reader)
+    caplog.set_level(logging.INFO, logger="eventsys.requests")
+
+    client.get("/api/v1/me/registrations", headers=headers)
+
+    assert _lines(caplog)[-1]["user_id"] == reader.id
+
+
 def test_user_id_is_logged_for_a_page_that_does_not_load_the_user(client_as, caplog):
     staff = client_as("staff")
     caplog.set_level(logging.INFO, logger="eventsys.requests")

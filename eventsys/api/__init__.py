@@ -54,7 +54,7 @@ class EventsysApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from eventsys.api import docs, routes  # noqa: F401  (registers the views)
+    from eventsys.api import docs, routes, tokens  # noqa: F401  (routes registers the views)
     from eventsys.extensions import csrf
 
     app.config.setdefault("API_TITLE", "eventsys")
@@ -77,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/api/v1/docs", "api_docs_page", docs.docs)
     app.extensions["eventsys_api"] = api
     csrf.exempt(bp)
+    tokens.init_app(app)
 
     origins = [o.strip() for o in app.config.get("EVENTSYS_CORS_ORIGINS", "").split(",")]
     origins = [o for o in origins if o]

@@ -11,18 +11,21 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, joinedload
 
 from eventsys.api.problems import ApiProblem
-from eventsys.database import commit_without_expiring
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import ApiToken, Role, User
 
 # last_used_at is written at most this often per token, to keep reads read-only.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+# Session.info key of a last use waiting for the session's next commit.
+_PENDING_LAST_USE = "eventsys_api_token_last_use"
 
 
 def token_hash(token: str) -> str:
@@ -52,6 +55,14 @@ def revoke(record: ApiToken) -> None:
     db.session.commit()
 
 
+# Every API call runs this; built once.
+_TOKEN_WITH_USER = (
+    sa.select(ApiToken)
+    .options(joinedload(ApiToken.user))
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+)
+
+
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
@@ -77,17 +88,44 @@ def authenticate() -> ApiToken:
     if cached is not None and cached[0] == secret:
         record = cached[1]
     else:
-        record = db.session.scalar(
-            sa.select(ApiToken).where(ApiToken.token_hash == token_hash(secret))
-        )
+        record = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": token_hash(secret)})
     now = utcnow()
     if record is None or not record.is_valid(now):
         raise _unauthorized(_("This token is unknown, expired or revoked. Ask for a new one."))
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
-        record.last_used_at = now
-        commit_without_expiring()
+        db.session.info[_PENDING_LAST_USE] = (record.id, now)
     g.api_token = (secret, record)
     return record
+
+
+_WRITE_LAST_USE = (
+    sa.update(ApiToken.__table__)
+    .where(ApiToken.__table__.c.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("last_used_at"))
+)
+
+
+def _write_last_use(session: Session) -> None:
+    """Before a commit: add the token's last use to the transaction being committed.
+
+    A registration then writes it in its own transaction instead of taking the write
+    lock (SQLite) once more just for this timestamp.
+    """
+    pending = session.info.pop(_PENDING_LAST_USE, None)
+    if pending is not None:
+        token_id, when = pending
+        session.execute(_WRITE_LAST_USE, {"token_id": token_id, "last_used_at": when})
+
+
+def _commit_last_use(response: Response) -> Response:
+    """After a request that committed nothing (a read), write the pending last use."""
+    if _PENDING_LAST_USE in db.session.info:
+        try:
+            db.session.commit()
+        except SQLAlchemyError:  # a timestamp is not worth failing the answer for
+            db.session.rollback()
+            current_app.logger.warning("could not record a token's last use", exc_info=True)
+    return response
 
 
 def current_user() -> User:
@@ -137,3 +175,9 @@ def email_key() -> str:
     if not isinstance(email, str):
         return address_key()
     return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def init_app(app: Flask) -> None:
+    if not sa.event.contains(db.session, "before_commit", _write_last_use):
+        sa.event.listen(db.session, "before_commit", _write_last_use)
+    app.after_request(_commit_last_use)
