@@ -1,5 +1,11 @@
 """Engine set-up that makes SQLite behave like a server database where it matters."""
 
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event
 
@@ -42,3 +48,69 @@ def commit_without_expiring() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+# write_turn's queues. SQLite locks the whole database, so its writers queue on one thread
+# lock per database and process, then on a lock file shared by the processes; PostgreSQL
+# locks rows, so writers of one event queue in their process on one of these stripes
+# (by event id), then on the event's row.
+_SQLITE_TURNS: dict[tuple[int, str], tuple[threading.Lock, int | None]] = {}
+_SQLITE_TURNS_LOCK = threading.Lock()
+_EVENT_STRIPES = [threading.Lock() for _ in range(64)]
+# After this long in a queue a writer goes on and lets the database's lock decide: a
+# queue must never be able to hang a request that already holds a database lock.
+QUEUE_PATIENCE_SECONDS = 10
+
+
+def _sqlite_turn(database: str) -> tuple[threading.Lock, int | None]:
+    key = (os.getpid(), database)  # a forked process opens its own lock file
+    with _SQLITE_TURNS_LOCK:
+        if key not in _SQLITE_TURNS:
+            fd = None
+            if database and database != ":memory:" and not database.startswith("file:"):
+                fd = os.open(database + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            _SQLITE_TURNS[key] = (threading.Lock(), fd)
+        return _SQLITE_TURNS[key]
+
+
+@contextmanager
+def _queued(lock: threading.Lock) -> Iterator[None]:
+    acquired = lock.acquire(timeout=QUEUE_PATIENCE_SECONDS)
+    try:
+        yield
+    finally:
+        if acquired:
+            lock.release()
+
+
+@contextmanager
+def write_turn(event_id: int) -> Iterator[None]:
+    """Wait in line for a short write transaction on an event's seats that many want at once.
+
+    The database's own locks stay the guard; this only makes the waiting orderly. In a
+    registration rush, without it:
+
+    - on SQLite a writer finding the database locked polls the lock with growing sleeps
+      (up to 100 ms), so some readers waited seconds while later ones went first. Here
+      writers queue on a thread lock (within a process) and an OS file lock beside the
+      database (between processes); whoever releases wakes the next at once;
+    - on PostgreSQL all writers waiting for the event's row are woken at each commit
+      and all but one go back to sleep, which costs CPU and order. Here a process sends
+      one writer per event at a time; the others wait on a thread lock.
+
+    Enter it before the transaction has written anything, and commit or roll back
+    inside the block.
+    """
+    if not is_sqlite():
+        with _queued(_EVENT_STRIPES[event_id % len(_EVENT_STRIPES)]):
+            yield
+        return
+    lock, fd = _sqlite_turn(db.engine.url.database or "")
+    with _queued(lock):
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
