@@ -179,6 +179,53 @@ def test_staff_cancellation_tells_the_reader(make_event, make_user):
     assert any("cancelled" in m.subject.lower() for m in _mails(r.user.email))
 
 
+def test_reader_who_cancels_gets_a_mail_saying_so_with_the_way_back(make_event, make_user):
+    event = make_event(title="评弹雅集")
+    r = reg.register(event, make_user())
+    reg.cancel_registration(r, r.user)
+    (mail,) = [m for m in _mails(r.user.email) if "cancelled" in m.subject]
+    assert "评弹雅集" in mail.subject and "as you asked" in mail.body
+    assert f"/{event.id}" in mail.body  # the event page, to register again
+    reg.cancel_registration(db.session.get(Registration, r.id), r.user)
+    assert len([m for m in _mails(r.user.email) if "cancelled" in m.subject]) == 1
+
+
+def test_staff_cancellation_sends_the_library_mail_not_the_readers_one(make_event, make_user):
+    r = reg.register(make_event(), make_user())
+    reg.cancel_registration(r, make_user("staff"))
+    bodies = [m.body for m in _mails(r.user.email)]
+    assert any("the library has cancelled" in b for b in bodies)
+    assert not any("as you asked" in b for b in bodies)
+
+
+def test_waitlist_places_in_mails_and_answers_follow_later_changes(make_event, make_user):
+    event = make_event(capacity=1)
+    reg.register(event, make_user())
+    second = reg.register(event, make_user())
+    third = reg.register(event, make_user())
+    assert (reg.waitlist_position(second), reg.waitlist_position(third)) == (1, 2)
+    assert "number 2" in _mails(third.user.email)[0].body
+    reg.cancel_registration(second, second.user)
+    # The place counted at registration is not reused once anything has changed.
+    assert reg.waitlist_position(third) == 1
+
+
+def test_confirmation_calendar_follows_an_edit_of_the_event(make_event, make_user):
+    from eventsys.services import events as event_service
+
+    event = make_event(title="旧题目")
+    first = reg.register(event, make_user())
+    event_service.update_event(event, make_user("staff"), {"title": "新题目"})
+    second = reg.register(db.session.get(Event, event.id), make_user())
+
+    def summary(registration):
+        (mail,) = _mails(registration.user.email)
+        cal = icalendar.Calendar.from_ical(mail.attachments[0]["content"])
+        return str(cal.walk("VEVENT")[0]["summary"])
+
+    assert (summary(first), summary(second)) == ("旧题目", "新题目")
+
+
 def test_capacity_increase_promotes_and_decrease_below_taken_is_refused(make_event, make_user):
     event = make_event(capacity=2)
     reg.register(event, make_user(), 2)

@@ -66,6 +66,11 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
 
+    # Not stored: the waitlist place counted when the registration was made, so that the
+    # answer to that request need not count again. Forgotten as soon as the session
+    # expires the row (any later commit), so it is never out of date.
+    known_waitlist_position = None
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
@@ -73,3 +78,9 @@ class Registration(db.Model):
     @property
     def needs_list(self) -> list[str]:
         return [n for n in self.needs.split(",") if n]
+
+
+@sa.event.listens_for(Registration, "expire")
+@sa.event.listens_for(Registration, "refresh")
+def _forget_known_position(target: Registration, *_args) -> None:
+    target.__dict__.pop("known_waitlist_position", None)

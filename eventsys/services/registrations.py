@@ -17,23 +17,27 @@ write seats end the caller's read transaction, do their work and commit themselv
 """
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale
+from cachetools import TTLCache, cached
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
-from eventsys.database import commit_without_expiring
+from eventsys.database import commit_without_expiring, write_turn
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, EventStatus, Registration, RegistrationStatus, User
-from eventsys.models.registrations import ACCESS_NEEDS, ACTIVE_STATUSES
-from eventsys.services import audit, ical, outbox, policies
+from eventsys.models.registrations import ACCESS_NEEDS, ACTIVE_STATUSES, new_checkin_code
+from eventsys.services import audit, ical, links, outbox, policies
 
 log = logging.getLogger(__name__)
 
@@ -95,38 +99,59 @@ def local_text(instant: datetime) -> str:
     return instant.astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
 
 
-def _lock_event(event_id: int) -> None:
-    """Take the event row's write lock (SQLite: the database's) without changing it."""
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id)
-        .values(seats_taken=Event.seats_taken, updated_at=Event.updated_at)
+# The seat statements are built once: a rush runs them thousands of times a minute.
+# They go to the events table (not the ORM class), so the session's copy of the event
+# is left alone, and updated_at is set to itself so that its onupdate does not fire.
+_events = Event.__table__
+_LOCK_EVENT = (
+    sa.update(_events)
+    .where(_events.c.id == sa.bindparam("event_id"))
+    .values(seats_taken=_events.c.seats_taken, updated_at=_events.c.updated_at)
+    .returning(_events.c.seats_taken, _events.c.capacity, _events.c.waitlist_enabled)
+)
+_TAKE_SEATS = (
+    sa.update(_events)
+    .where(
+        _events.c.id == sa.bindparam("event_id"),
+        _events.c.capacity.is_not(None),
+        _events.c.seats_taken + sa.bindparam("seats") <= _events.c.capacity,
     )
+    .values(
+        seats_taken=_events.c.seats_taken + sa.bindparam("seats"), updated_at=_events.c.updated_at
+    )
+)
+_FREE_SEATS = (
+    sa.update(_events)
+    .where(_events.c.id == sa.bindparam("event_id"))
+    .values(
+        seats_taken=sa.case(
+            (
+                _events.c.seats_taken > sa.bindparam("seats"),
+                _events.c.seats_taken - sa.bindparam("seats"),
+            ),
+            else_=0,
+        ),
+        updated_at=_events.c.updated_at,
+    )
+)
+
+
+def _lock_event(event_id: int) -> sa.Row:
+    """Take the event row's write lock (SQLite: the database's) without changing it.
+
+    Returns the row's seats_taken, capacity and waitlist_enabled as they are under the lock.
+    """
+    return db.session.execute(_LOCK_EVENT, {"event_id": event_id}).one()
 
 
 def _take_seats(event_id: int, seats: int) -> bool:
     """Atomically take ``seats`` if they are free; True when taken."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(
-            Event.id == event_id,
-            Event.capacity.is_not(None),
-            Event.seats_taken + seats <= Event.capacity,
-        )
-        .values(seats_taken=Event.seats_taken + seats, updated_at=Event.updated_at)
-    )
+    result = db.session.execute(_TAKE_SEATS, {"event_id": event_id, "seats": seats})
     return result.rowcount == 1
 
 
 def _free_seats(event_id: int, seats: int) -> None:
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id)
-        .values(
-            seats_taken=sa.case((Event.seats_taken > seats, Event.seats_taken - seats), else_=0),
-            updated_at=Event.updated_at,
-        )
-    )
+    db.session.execute(_FREE_SEATS, {"event_id": event_id, "seats": seats})
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -138,6 +163,22 @@ def absolute_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def _calendar_file_key(event: Event) -> tuple:
+    site = request.host_url if has_request_context() else current_app.config["EVENTSYS_BASE_URL"]
+    return (
+        event.uid,
+        event.sequence,
+        event.updated_at,
+        str(get_locale()),
+        site,
+        current_app.config["EVENTSYS_TIMEZONE"],
+    )
+
+
+# Every reader of an event gets the same calendar file, so it is built once per version
+# of the event, language and site. Kept for a minute, so that a renamed venue or series
+# (which leaves the event's own version alone) shows up soon.
+@cached(TTLCache(maxsize=256, ttl=60), key=_calendar_file_key, lock=threading.Lock())
 def _ics_attachment(event: Event) -> dict:
     content = ical.to_bytes(ical.event_calendar([event])).decode()
     return {
@@ -175,36 +216,51 @@ def _party_size(event: Event, party_size) -> int:
 # ---------------------------------------------------------------- reading
 
 
+_ACTIVE_REGISTRATION = sa.select(Registration).where(
+    Registration.event_id == sa.bindparam("event_id"),
+    Registration.user_id == sa.bindparam("user_id"),
+    Registration.status.in_(ACTIVE_STATUSES),
+)
+
+
 def active_registration(event: Event, user: User) -> Registration | None:
     if user is None or not getattr(user, "is_authenticated", True):
         return None
-    return db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.user_id == user.id,
-            Registration.status.in_(ACTIVE_STATUSES),
-        )
+    return db.session.scalar(_ACTIVE_REGISTRATION, {"event_id": event.id, "user_id": user.id})
+
+
+_registrations = Registration.__table__
+# Parties ahead in the waitlist: FIFO by arrival, the id breaking ties.
+_WAITING_AHEAD = (
+    sa.select(sa.func.count())
+    .select_from(_registrations)
+    .where(
+        _registrations.c.event_id == sa.bindparam("event_id"),
+        _registrations.c.status == WAITLISTED,
+        sa.or_(
+            _registrations.c.created_at < sa.bindparam("created_at"),
+            sa.and_(
+                _registrations.c.created_at == sa.bindparam("created_at"),
+                _registrations.c.id < sa.bindparam("id"),
+            ),
+        ),
     )
+)
 
 
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first party waiting; None unless waitlisted."""
     if registration.status != WAITLISTED:
         return None
+    if registration.known_waitlist_position is not None:
+        return registration.known_waitlist_position
     ahead = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == WAITLISTED,
-            sa.or_(
-                Registration.created_at < registration.created_at,
-                sa.and_(
-                    Registration.created_at == registration.created_at,
-                    Registration.id < registration.id,
-                ),
-            ),
-        )
+        _WAITING_AHEAD,
+        {
+            "event_id": registration.event_id,
+            "created_at": registration.created_at,
+            "id": registration.id,
+        },
     )
     return int(ahead) + 1
 
@@ -305,56 +361,89 @@ def register(
         )
     if active_registration(event, user) is not None:
         raise _duplicate()
-    event_id, user_id = event.id, user.id
+    event_id = event.id
     # Built before the lock: the calendar file is the slowest part of a registration.
-    calendar_file = _ics_attachment(event)
+    with force_locale(user.locale):
+        calendar_file = _ics_attachment(event)
 
-    # The next statement takes the lock; reloading the event and the reader inside it
-    # would only make every other registration wait longer.
-    commit_without_expiring()
-    try:
-        confirmed = _take_seats(event_id, size)
-        if not confirmed:
-            _lock_event(event_id)  # PostgreSQL: a failed conditional UPDATE locks nothing
-            confirmed = _take_seats(event_id, size)
-        if not confirmed and not db.session.get(Event, event_id).waitlist_enabled:
-            db.session.rollback()
-            raise RegistrationError("full", _("This event is fully booked."))
-        now = utcnow()
-        registration = Registration(
-            event_id=event_id,
-            user_id=user_id,
-            party_size=size,
-            status=CONFIRMED if confirmed else WAITLISTED,
-            needs=needs_text,
-            needs_note=note,
-            source=source,
-            created_at=now,
-            confirmed_at=now if confirmed else None,
-        )
-        db.session.add(registration)
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise _duplicate() from None
-    if actor is not None and by_staff:
-        audit.record(
-            actor,
-            "registration.add",
-            registration,
-            None,
-            audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
-        )
-    _queue_registered_mail(registration, calendar_file)
-    db.session.commit()
+    # The read above needs no commit first: SQLite opens the write transaction at the
+    # first UPDATE, and on PostgreSQL (READ COMMITTED) the UPDATE sees the latest row.
+    with write_turn(event_id):
+        registration = _claim(event, user, size, needs_text, note, source)
+        if actor is not None and by_staff:
+            audit.record(
+                actor,
+                "registration.add",
+                registration,
+                None,
+                audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
+            )
+        _queue_registered_mail(registration, calendar_file)
+        # Everything loaded is still true after this commit, except the event's seat count.
+        commit_without_expiring()
+    db.session.expire(event, ["seats_taken"])
     log.info(
         "registration %s: user %s, event %s, %s x%s",
         registration.id,
-        user_id,
+        registration.user_id,
         event_id,
         registration.status,
         size,
     )
+    return registration
+
+
+def _claim(event: Event, user: User, size: int, needs: str, note: str, source: str):
+    """Take the seats or join the waitlist; the new registration, flushed, lock held."""
+    try:
+        confirmed = _take_seats(event.id, size)
+        if not confirmed:
+            # A failed conditional UPDATE locks nothing on PostgreSQL: lock, then look again.
+            state = _lock_event(event.id)
+            fits = state.capacity is not None and state.seats_taken + size <= state.capacity
+            confirmed = fits and _take_seats(event.id, size)
+            if not confirmed and not state.waitlist_enabled:
+                db.session.rollback()
+                raise RegistrationError("full", _("This event is fully booked."))
+        registration = _insert(event, user, size, confirmed, needs, note, source)
+    except IntegrityError:
+        db.session.rollback()
+        raise _duplicate() from None
+    # Counted under the lock, for the mail and for the answer to this request.
+    registration.known_waitlist_position = waitlist_position(registration)
+    return registration
+
+
+_INSERT_REGISTRATION = sa.insert(_registrations).returning(_registrations.c.id)
+
+
+def _insert(event, user, size, confirmed, needs, note, source) -> Registration:
+    """INSERT the row with one prepared statement, then hand it to the session as loaded.
+
+    The row is known in full, so the session gets it without a unit-of-work flush or a
+    reload: a flush costs several times this statement, under the lock, in a rush.
+    """
+    now = utcnow()
+    values = {
+        "event_id": event.id,
+        "user_id": user.id,
+        "party_size": size,
+        "status": CONFIRMED if confirmed else WAITLISTED,
+        "needs": needs,
+        "needs_note": note,
+        "checkin_code": new_checkin_code(),
+        "source": source,
+        "created_at": now,
+        "confirmed_at": now if confirmed else None,
+        "cancelled_at": None,
+        "checked_in_at": None,
+    }
+    new_id = db.session.execute(_INSERT_REGISTRATION, values).scalar_one()
+    registration = Registration(id=new_id, **values)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    set_committed_value(registration, "event", event)
+    set_committed_value(registration, "user", user)
     return registration
 
 
@@ -384,29 +473,32 @@ def cancel_registration(registration: Registration, actor: User | None) -> Regis
     before = audit.snapshot(registration, ("status", "party_size"))
 
     db.session.commit()
-    _lock_event(event_id)
-    current = db.session.execute(
-        sa.select(Registration.status, Registration.party_size).where(
-            Registration.id == registration_id
+    with write_turn(event_id):
+        _lock_event(event_id)
+        current = db.session.execute(
+            sa.select(Registration.status, Registration.party_size).where(
+                Registration.id == registration_id
+            )
+        ).one()
+        if current.status not in ACTIVE_STATUSES:
+            db.session.rollback()
+            return db.session.get(Registration, registration_id)
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration_id)
+            .values(status=CANCELLED, cancelled_at=utcnow())
         )
-    ).one()
-    if current.status not in ACTIVE_STATUSES:
-        db.session.rollback()
-        return db.session.get(Registration, registration_id)
-    db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration_id)
-        .values(status=CANCELLED, cancelled_at=utcnow())
-    )
-    if current.status == CONFIRMED:
-        _free_seats(event_id, current.party_size)
-    db.session.expire_all()
-    registration = db.session.get(Registration, registration_id)
-    if by_staff:
-        audit.record(actor, "registration.cancel", registration, before, {"status": CANCELLED})
-        _queue_cancelled_by_library_mail(registration)
-    _promote_locked(db.session.get(Event, event_id))
-    db.session.commit()
+        if current.status == CONFIRMED:
+            _free_seats(event_id, current.party_size)
+        db.session.expire_all()
+        registration = db.session.get(Registration, registration_id)
+        if by_staff:
+            audit.record(actor, "registration.cancel", registration, before, {"status": CANCELLED})
+            _queue_cancelled_by_library_mail(registration)
+        else:
+            _queue_cancelled_by_reader_mail(registration)
+        _promote_locked(db.session.get(Event, event_id))
+        db.session.commit()
     return registration
 
 
@@ -414,9 +506,10 @@ def promote_waitlist(event: Event) -> list[Registration]:
     """Confirm the earliest waiting parties that fit the free seats. Commits."""
     event_id = event.id
     db.session.commit()
-    _lock_event(event_id)
-    promoted = _promote_locked(db.session.get(Event, event_id))
-    db.session.commit()
+    with write_turn(event_id):
+        _lock_event(event_id)
+        promoted = _promote_locked(db.session.get(Event, event_id))
+        db.session.commit()
     return promoted
 
 
@@ -770,4 +863,26 @@ def _queue_cancelled_by_library_mail(registration: Registration) -> None:
                 when=local_text(event.starts_at),
             ),
             dedupe_key=f"cancelled:registration:{registration.id}",
+        )
+
+
+def _queue_cancelled_by_reader_mail(registration: Registration) -> None:
+    """The reader's own cancellation, confirmed in writing (it may not have been them)."""
+    user, event = registration.user, registration.event
+    link = absolute_url(links.event_endpoint(event), event_id=event.id)
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Your registration is cancelled: %(title)s", title=event.title),
+            _(
+                'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
+                "cancelled, as you asked. If you change your mind, register again while "
+                "seats are free:\n%(link)s\n\nIf you did not cancel, please contact the "
+                "library.\n\nSuzhou Library",
+                name=user.display_name,
+                title=event.title,
+                when=local_text(event.starts_at),
+                link=link,
+            ),
+            dedupe_key=f"cancelled-by-reader:registration:{registration.id}",
         )
