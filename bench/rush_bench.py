@@ -42,6 +42,7 @@ from werkzeug.security import generate_password_hash
 
 READERS = 1000
 SEATS = 300
+WARM_READERS = 200  # other readers, who register for a warm-up event before the runs
 CONNECTIONS = 64
 BENCH_DB = "eventsys_bench"
 VENV_BIN = Path(sys.executable).parent
@@ -73,7 +74,10 @@ def drop_postgres(server_url: str) -> None:
 
 
 def seed(env: dict, runs: int) -> tuple[list[int], list[str]]:
-    """Readers, tokens, one event per run. Returns the event ids and token secrets."""
+    """Readers, tokens, a warm-up event and one event per run.
+
+    Returns the event ids (warm-up first) and the token secrets (the warm-up readers'
+    last)."""
     os.environ.update(env)
     from eventsys import create_app
     from eventsys.api.tokens import token_hash
@@ -95,11 +99,11 @@ def seed(env: dict, runs: int) -> tuple[list[int], list[str]]:
                     "role": "reader",
                     "created_at": now,
                 }
-                for i in range(READERS)
+                for i in range(READERS + WARM_READERS)
             ],
         )
         user_ids = db.session.scalars(sa.select(User.id).order_by(User.id)).all()
-        secrets = [f"bench-token-{i:04d}-{os.urandom(16).hex()}" for i in range(READERS)]
+        secrets = [f"bench-token-{i:04d}-{os.urandom(16).hex()}" for i in range(len(user_ids))]
         db.session.execute(
             sa.insert(ApiToken),
             [
@@ -127,8 +131,9 @@ def seed(env: dict, runs: int) -> tuple[list[int], list[str]]:
                 waitlist_enabled=True,
                 speaker_name="王老师",
             )
-            for run in range(runs)
+            for run in range(runs + 1)
         ]
+        events[0].title, events[0].capacity = "预热讲座", WARM_READERS // 2
         db.session.add_all([branch, venue, *events])
         db.session.commit()
         return [e.id for e in events], secrets
@@ -156,6 +161,19 @@ def check(env: dict, event_id: int) -> str:
     assert waitlisted == READERS - SEATS, f"{waitlisted} waitlisted"
     assert statuses == ["confirmed"] * SEATS + ["waitlisted"] * waitlisted, "order"
     return f"{confirmed} confirmed, {waitlisted} waitlisted in order"
+
+
+def registrations(event_id: int, secrets: list[str]) -> list[tuple[str, str, dict, dict]]:
+    """One registration request per token, for one seat."""
+    return [
+        (
+            "POST",
+            f"/api/v1/events/{event_id}/registrations",
+            {"Authorization": f"Bearer {secret}"},
+            {"party_size": 1},
+        )
+        for secret in secrets
+    ]
 
 
 def fire(base: str, requests_spec: list[tuple[str, str, dict, dict | None]]) -> dict:
@@ -264,21 +282,20 @@ def main() -> None:
             time.sleep(0.1)
         else:
             raise SystemExit("gunicorn did not answer; see " + str(folder / "gunicorn.log"))
-        # Warm every worker (imports, first connection, compiled statements).
-        fire(base, [("GET", f"/api/v1/events/{event_ids[0]}", {}, None)] * 200)
+        # Warm every worker as a server that has been running is: imports, connections,
+        # compiled and prepared statements, the database's caches. Other readers register
+        # for another event (half confirmed, half waitlisted), so the rush's readers
+        # still use their tokens for the first time.
+        warm_event, event_ids = event_ids[0], event_ids[1:]
+        warm_secrets, secrets = secrets[READERS:], secrets[:READERS]
+        fire(base, [("GET", f"/api/v1/events/{warm_event}", {}, None)] * 200)
+        warm = fire(base, registrations(warm_event, warm_secrets))
+        assert warm["statuses"] == {201: WARM_READERS}, warm["statuses"]
 
         healthz = [("GET", "/healthz", {}, None)] * READERS
         rush_runs, health_runs = [], []
         for run, event_id in enumerate(event_ids):
-            spec = [
-                (
-                    "POST",
-                    f"/api/v1/events/{event_id}/registrations",
-                    {"Authorization": f"Bearer {secret}"},
-                    {"party_size": 1},
-                )
-                for secret in secrets
-            ]
+            spec = registrations(event_id, secrets)
             rush = fire(base, spec)
             health = fire(base, healthz)
             assert rush["statuses"] == {201: READERS}, rush["statuses"]
