@@ -9,6 +9,7 @@ and a machine-readable ``code``.
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ from eventsys.models import (
     VolunteerRole,
 )
 from eventsys.services import accounts, audit, outbox, policies
+from eventsys.services.registrations import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ SHIFT_FIELDS = (
 )
 # A change to one of these is news to calendar subscribers.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "venue_id", "status")
+# A change to one of these is news to the volunteers signed up for an open shift.
+MOVE_FIELDS = ("starts_at", "ends_at", "venue_id")
 
 
 class ShiftError(ValueError):
@@ -84,8 +88,12 @@ def local_day(instant: datetime) -> date:
 
 def describe_shift(shift: Shift) -> str:
     """ "阅读指导 · 人民路馆 · 报告厅 · 2021-03-06 09:00–12:00" in the reader's language."""
-    when = f"{format_datetime(shift.starts_at, 'short')}–{format_time(shift.ends_at, 'short')}"
-    return f"{shift.role.name} · {shift.venue} · {when}"
+    return _describe(shift.role.name, shift.venue, shift.starts_at, shift.ends_at)
+
+
+def _describe(role_name: str, venue: Venue, starts_at: datetime, ends_at: datetime) -> str:
+    when = f"{format_datetime(starts_at, 'short')}–{format_time(ends_at, 'short')}"
+    return f"{role_name} · {venue} · {when}"
 
 
 def _minutes(start: datetime, end: datetime) -> int:
@@ -362,6 +370,9 @@ def update_shift(shift: Shift, actor: User | None, **changes) -> Shift:
         )
     before = audit.snapshot(shift, SHIFT_FIELDS)
     news = any(values[name] != getattr(shift, name) for name in SEQUENCE_FIELDS)
+    was_open = shift.status == ShiftStatus.OPEN
+    moved = any(values[name] != getattr(shift, name) for name in MOVE_FIELDS)
+    was = _Placing(shift.role.name, shift.venue, shift.starts_at, shift.ends_at)
     for name, value in values.items():
         setattr(shift, name, value)
     shift.notes = (shift.notes or "").strip()
@@ -372,6 +383,10 @@ def update_shift(shift: Shift, actor: User | None, **changes) -> Shift:
     if new:
         audit.record(actor, "shift.update", shift, old, new)
     try:
+        if was_open and shift.is_cancelled:
+            _tell_volunteers(shift, was, cancelled=True)
+        elif was_open and moved:
+            _tell_volunteers(shift, was, cancelled=False)
         db.session.commit()
     except IntegrityError:
         # Someone signed up meanwhile: the database's own guard refused the change.
@@ -381,6 +396,88 @@ def update_shift(shift: Shift, actor: User | None, **changes) -> Shift:
             "slots_below_filled",
         ) from None
     return shift
+
+
+class _Placing(NamedTuple):
+    """What a volunteer knew of a shift before a change."""
+
+    role_name: str
+    venue: Venue
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _tell_volunteers(shift: Shift, was: _Placing, *, cancelled: bool) -> None:
+    """Queue a mail to each volunteer signed up for the shift: it is cancelled, or its time
+    or place changed. In the caller's transaction.
+
+    The dedupe key names the change (the shift's sequence and, for a move, the new time and
+    place): two staff saving the same change at once mail once, every later change mails
+    again. A shift over both before and after the change is a record being corrected: nobody
+    is told.
+    """
+    if max(was.ends_at, shift.ends_at) <= utcnow():
+        return
+    # The relationships still hold the old role and venue until they are loaded again.
+    db.session.expire(shift, ["role", "venue"])
+    signups = db.session.scalars(
+        sa.select(ShiftSignup)
+        .options(joinedload(ShiftSignup.user))
+        .where(ShiftSignup.shift_id == shift.id, ShiftSignup.status == SignupStatus.SIGNED_UP)
+        .order_by(ShiftSignup.id)
+    ).all()
+    if not signups:
+        return
+    link = absolute_url("volunteers.mine")
+    for signup in signups:
+        user = signup.user
+        if not user.active:
+            continue
+        with force_locale(user.locale):
+            if cancelled:
+                subject, body = _cancelled_mail(user, was, link)
+                key = f"shift-cancelled:signup:{signup.id}:{shift.sequence}"
+            else:
+                subject, body = _moved_mail(user, shift, was, link)
+                key = (
+                    f"shift-moved:signup:{signup.id}:{shift.sequence}:"
+                    f"{shift.starts_at:%Y%m%d%H%M}-{shift.ends_at:%Y%m%d%H%M}:{shift.venue_id}"
+                )
+            outbox.queue(user.email, subject, body, dedupe_key=key)
+
+
+def _cancelled_mail(user: User, was: _Placing, link: str) -> tuple[str, str]:
+    subject = _(
+        "Cancelled: your volunteer shift %(when)s",
+        when=format_datetime(was.starts_at, "short"),
+    )
+    body = _(
+        "Hello %(name)s,\n\nthe volunteer shift you signed up for is cancelled:\n"
+        "%(shift)s\n\nYou do not need to come. Your shifts:\n%(link)s\n\n"
+        "Thank you for volunteering.\n\nSuzhou Library",
+        name=user.display_name,
+        shift=_describe(*was),
+        link=link,
+    )
+    return subject, body
+
+
+def _moved_mail(user: User, shift: Shift, was: _Placing, link: str) -> tuple[str, str]:
+    subject = _(
+        "Changed: your volunteer shift is now %(when)s",
+        when=format_datetime(shift.starts_at, "short"),
+    )
+    body = _(
+        "Hello %(name)s,\n\nthe time or place of the volunteer shift you signed up for has "
+        "changed. It is now:\n%(shift)s\n\nIt was:\n%(was)s\n\nIf you cannot come now, "
+        "please withdraw on your volunteer page or tell the volunteer desk. Your shifts:\n"
+        "%(link)s\n\nSuzhou Library",
+        name=user.display_name,
+        shift=describe_shift(shift),
+        was=_describe(*was),
+        link=link,
+    )
+    return subject, body
 
 
 # --- sign-up -----------------------------------------------------------------------------
