@@ -1,15 +1,22 @@
 """Error pages: HTML for people, RFC 9457 problem details under /api/. Never a stack trace."""
 
 import logging
+import sqlite3
 
+import psycopg
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from eventsys.extensions import db
 
 log = logging.getLogger(__name__)
 
-PAGE_STATUSES = (400, 403, 404, 405, 413, 429, 500)
+PAGE_STATUSES = (400, 403, 404, 405, 413, 429, 500, 503)
+# Seconds a client is asked to wait when the database is too busy to answer in time.
+BUSY_RETRY_AFTER = "5"
 
 
 def wants_problem_json() -> bool:
@@ -47,6 +54,13 @@ def _messages() -> dict[int, tuple[str, str]]:
         500: (
             _("Something went wrong"),
             _("The library's system hit an error. It has been logged; please try again later."),
+        ),
+        503: (
+            _("Very busy"),
+            _(
+                "Too many people are using the library's system at this moment. Nothing was "
+                "changed; please try again in a few seconds."
+            ),
         ),
     }
 
@@ -90,6 +104,26 @@ def handle_http_error(error: HTTPException):
     return _render(status, detail, headers)
 
 
+def _is_overload(error: Exception) -> bool:
+    """No database connection free in time, or a lock not granted in time."""
+    if isinstance(error, sa_exc.TimeoutError):  # the connection pool stayed empty
+        return True
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.OperationalError):
+        return "locked" in str(original) or "busy" in str(original)
+    return isinstance(original, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled)
+
+
+def handle_database_error(error: sa_exc.SQLAlchemyError):
+    """Overload sheds with 503 and Retry-After; the transaction is rolled back, so nothing
+    half-done stays. Any other database error is unexpected (500)."""
+    if not _is_overload(error):
+        return handle_unexpected(error)
+    log.warning("database busy on %s %s: %s", request.method, request.path, error)
+    db.session.rollback()
+    return _render(503, headers=[("Retry-After", BUSY_RETRY_AFTER)])
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     try:
@@ -101,4 +135,5 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(sa_exc.SQLAlchemyError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -40,6 +40,7 @@ TYPES = {
     "validation": (422, _l("Invalid input")),
     "rate-limited": (429, _l("Too many requests")),
     "server-error": (500, _l("Server error")),
+    "busy": (503, _l("Busy")),
 }
 
 # The services' ``code`` attributes (RegistrationError, ShiftError) -> problem slug.
