@@ -51,6 +51,24 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
+def _audited(action: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
+    )
+
+
+def _edit_data(event: Event, form: dict) -> dict:
+    """The edit form as posted for ``event`` unchanged."""
+    return {
+        **form,
+        "title": event.title,
+        "starts_at": _local(event.starts_at),
+        "ends_at": _local(event.ends_at),
+        "venue_id": str(event.venue_id),
+        "capacity": str(event.capacity) if event.capacity is not None else "",
+    }
+
+
 def test_staff_create_publish_and_see_it_listed(client_as, client, form):
     staff = client_as("staff")
     response = staff.post("/staff/events/new", data=form)
@@ -86,6 +104,7 @@ def test_staff_list_shows_every_status_and_filters(client_as, make_event):
         ({"registration_closes_at": "after"}, "Registration must close before"),
         ({"starts_at": "not a date"}, 'id="starts_at-error"'),
         ({"title": ""}, "Give the event a title."),
+        ({"capacity": "many"}, "Not a valid integer value."),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client_as, form, change, message):
@@ -100,6 +119,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client_as, form, change, me
     assert response.status_code == 400
     assert message in response.text
     assert _count(Event) == 0
+    assert _audited("event.create") == 0
 
 
 def test_capacity_above_the_venue_needs_the_checkbox(client_as, form):
@@ -160,6 +180,96 @@ def test_edit_moves_the_time_raises_sequence_and_audits(client_as, make_event, f
     assert entry.before["title"] == "旧标题" and entry.after["title"] == "新标题"
     assert "starts_at" in entry.after
     assert entry.actor_id == staff.user.id
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"ends_at": "start"}, "must end after it starts"),
+        ({"title": ""}, "Give the event a title."),
+        ({"capacity": "many"}, "Not a valid integer value."),
+        ({"capacity": "-5"}, "cannot be negative"),
+        ({"capacity": "150"}, "Tick the confirmation"),
+        ({"venue_id": "987654"}, "venue does not exist"),
+    ],
+)
+def test_bad_edit_is_explained_and_changes_nothing(client_as, make_event, form, change, message):
+    event = make_event(title="旧标题")
+    before = (event.title, event.starts_at, event.ends_at, event.capacity, event.sequence)
+    data = {**_edit_data(event, form), "title": "新标题"}
+    for key, value in change.items():
+        data[key] = data["starts_at"] if value == "start" else value
+    response = client_as("staff").post(f"/staff/events/{event.id}/edit", data=data)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "<h1>旧标题</h1>" in response.text
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert (event.title, event.starts_at, event.ends_at, event.capacity, event.sequence) == before
+    assert _audited("event.update") == 0
+
+
+def test_edit_of_a_missing_event_is_404(client_as, form):
+    staff = client_as("staff")
+    assert staff.get("/staff/events/987654/edit").status_code == 404
+    assert staff.post("/staff/events/987654/edit", data=form).status_code == 404
+
+
+def test_new_event_form_starts_with_the_kind_asked_for(client_as):
+    staff = client_as("staff")
+    chosen = '<option selected value="exhibition">'
+    assert chosen in staff.get("/staff/events/new?kind=exhibition").text
+    response = staff.get("/staff/events/new?kind=bogus")
+    assert response.status_code == 200 and chosen not in response.text
+
+
+def test_new_exhibition_keeps_curator_and_hours(client_as, form):
+    staff = client_as("staff")
+    data = {
+        **form,
+        "kind": "exhibition",
+        "capacity": "",
+        "curator": "李老师",
+        "hours_tue": "09:00-17:00",
+    }
+    response = staff.post("/staff/events/new", data=data)
+    assert response.status_code == 302
+    event = db.session.scalar(sa.select(Event))
+    assert response.headers["Location"].endswith(f"/staff/events/{event.id}/edit")
+    assert event.kind == "exhibition" and event.exhibition.curator == "李老师"
+    assert event.exhibition.opening_hours["tue"] == "09:00-17:00"
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "event.create"))
+    assert entry.entity_id == event.id and entry.actor_id == staff.user.id
+    assert "Draft saved." in staff.get(response.headers["Location"]).text
+
+
+def test_exhibition_edit_refuses_hours_that_end_before_they_start(client_as, make_event, form):
+    exhibition = make_event(kind="exhibition", capacity=None)
+    db.session.add(
+        ExhibitionDetails(event=exhibition, curator="李老师", opening_hours={"tue": "09:00-17:00"})
+    )
+    db.session.commit()
+    staff = client_as("staff")
+    url = f"/staff/events/{exhibition.id}/edit"
+    data = {
+        **_edit_data(exhibition, form),
+        "kind": "exhibition",
+        "curator": "王老师",
+        "hours_tue": "17:00-09:00",
+    }
+    response = staff.post(url, data=data)
+    assert response.status_code == 400
+    assert 'id="hours_tue-error"' in response.text
+    db.session.expire_all()
+    details = db.session.get(Event, exhibition.id).exhibition
+    assert details.curator == "李老师" and details.opening_hours["tue"] == "09:00-17:00"
+
+    response = staff.post(url, data={**data, "hours_tue": "10:00-16:00"})
+    assert response.status_code == 302
+    assert "Changes saved." in staff.get(url).text
+    db.session.expire_all()
+    details = db.session.get(Event, exhibition.id).exhibition
+    assert details.curator == "王老师" and details.opening_hours["tue"] == "10:00-16:00"
 
 
 def test_cancel_with_reason_notifies_and_shows_publicly(client_as, client, make_event, make_user):

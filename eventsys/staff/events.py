@@ -1,8 +1,10 @@
 """Staff pages for the event catalogue: list, create, edit, duplicate, publish, cancel,
 exhibition visitor counts, series and campaigns."""
 
+from functools import partial
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -44,6 +46,27 @@ def _show_refusal(form, error: EventError) -> None:
         form.form_errors.append(error.message)
 
 
+def _status(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+def _submit(form, save, success: str, next_url) -> Response | None:
+    """For a valid posted form, run ``save()``, commit, flash ``success`` and redirect to
+    ``next_url(saved)``. None when there is nothing valid to save or the service refuses;
+    the reasons are then on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = save()
+    except EventError as error:
+        db.session.rollback()
+        _show_refusal(form, error)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(next_url(saved))
+
+
 @bp.get("/events")
 @staff_required
 def events():
@@ -65,7 +88,8 @@ def events():
     return body, 400 if filters.errors else 200
 
 
-def _fill_choices(form: EventForm) -> None:
+def _event_form() -> EventForm:
+    form = EventForm()
     none = [SelectChoice(value=0, label=_("— none —"))]
     venues = db.session.scalars(
         sa.select(Venue).join(Venue.branch).order_by(Venue.branch_id, Venue.name)
@@ -86,6 +110,7 @@ def _fill_choices(form: EventForm) -> None:
         sa.select(Event).where(Event.kind == EventKind.EXHIBITION).order_by(Event.starts_at.desc())
     )
     form.parent_id.choices = none + [SelectChoice(value=e.id, label=e.title) for e in exhibitions]
+    return form
 
 
 def _values(form: EventForm) -> dict:
@@ -97,7 +122,10 @@ def _values(form: EventForm) -> dict:
     return values
 
 
-def _exhibition_values(form: EventForm) -> dict:
+def _exhibition_values(form: EventForm) -> dict | None:
+    # Only an exhibition's form carries its details; None leaves stored ones alone.
+    if form.kind.data != EventKind.EXHIBITION:
+        return None
     return {
         "curator": form.curator.data or "",
         "opening_hours": {day: (form[f"hours_{day}"].data or "").strip() for day in WEEKDAYS},
@@ -116,63 +144,48 @@ def _prefill(form: EventForm, event: Event) -> None:
             form[f"hours_{day}"].data = (event.exhibition.opening_hours or {}).get(day, "")
 
 
+def _event_page(form: EventForm, save, success: str, event_id: int | None = None):
+    """Save the posted event through ``save`` (create_event, or update_event bound to the
+    event) and go to its page; else show the form again with what was wrong."""
+    saved = _submit(
+        form,
+        lambda: save(
+            current_user,
+            _values(form),
+            confirm_capacity=form.confirm_capacity.data,
+            exhibition=_exhibition_values(form),
+        ),
+        success,
+        lambda event: url_for("staff.event_edit", event_id=event.id),
+    )
+    if saved is not None:
+        return saved
+    # Load it again: a refusal rolled the session back (404 if it is gone meanwhile).
+    event = _event_or_404(event_id) if event_id is not None else None
+    return render_template("staff/events/edit.html", form=form, event=event), _status(form)
+
+
 @bp.route("/events/new", methods=["GET", "POST"])
 @staff_required
 def event_create():
-    form = EventForm()
-    _fill_choices(form)
-    if request.method == "GET":
-        kind = request.args.get("kind", "")
-        if kind in {k.value for k in EventKind}:
-            form.kind.data = kind
-    if form.validate_on_submit():
-        try:
-            event = event_service.create_event(
-                current_user,
-                _values(form),
-                confirm_capacity=form.confirm_capacity.data,
-                exhibition=_exhibition_values(form),
-            )
-        except EventError as error:
-            db.session.rollback()
-            _show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Draft saved. Publish it when it is ready."), "success")
-            return redirect(url_for("staff.event_edit", event_id=event.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("staff/events/edit.html", form=form, event=None), status
+    form = _event_form()
+    if request.method == "GET" and request.args.get("kind") in {k.value for k in EventKind}:
+        form.kind.data = request.args["kind"]
+    return _event_page(
+        form, event_service.create_event, _("Draft saved. Publish it when it is ready.")
+    )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @staff_required
 def event_edit(event_id: int):
     event = _event_or_404(event_id)
-    form = EventForm()
-    _fill_choices(form)
+    form = _event_form()
     if request.method == "GET":
         _prefill(form, event)
-    if form.validate_on_submit():
-        try:
-            event_service.update_event(
-                event,
-                current_user,
-                _values(form),
-                confirm_capacity=form.confirm_capacity.data,
-                exhibition=_exhibition_values(form) if form.kind.data == "exhibition" else None,
-            )
-        except EventError as error:
-            db.session.rollback()
-            event = _event_or_404(event_id)
-            _show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("staff.event_edit", event_id=event.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template(
-        "staff/events/edit.html", form=form, event=event, cancel_form=CancelForm()
-    ), status
+    return _event_page(
+        form, partial(event_service.update_event, event), _("Changes saved."), event_id
+    )
 
 
 def _post_action(event_id: int, action, success: str):
@@ -213,19 +226,16 @@ def event_duplicate(event_id: int):
 def event_cancel(event_id: int):
     event = _event_or_404(event_id)
     form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            event_service.cancel(event, form.reason.data, current_user)
-        except EventError as error:
-            db.session.rollback()
-            event = _event_or_404(event_id)
-            _show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event is cancelled; everyone registered will be told."), "success")
-            return redirect(url_for("staff.event_edit", event_id=event.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("staff/events/cancel.html", form=form, event=event), status
+    saved = _submit(
+        form,
+        lambda: event_service.cancel(event, form.reason.data, current_user),
+        _("The event is cancelled; everyone registered will be told."),
+        lambda cancelled: url_for("staff.event_edit", event_id=cancelled.id),
+    )
+    if saved is not None:
+        return saved
+    event = _event_or_404(event_id)  # again, after a refusal's rollback
+    return render_template("staff/events/cancel.html", form=form, event=event), _status(form)
 
 
 @bp.route("/events/<int:event_id>/visitors", methods=["GET", "POST"])
@@ -235,18 +245,17 @@ def event_visitors(event_id: int):
     if event.kind != EventKind.EXHIBITION:
         abort(404)
     form = VisitorCountForm()
-    if form.validate_on_submit():
-        try:
-            event_service.record_visitors(event, form.day.data, form.visitors.data, current_user)
-        except EventError as error:
-            db.session.rollback()
-            event = _event_or_404(event_id)
-            _show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Visitors recorded."), "success")
-            return redirect(url_for("staff.event_visitors", event_id=event.id))
-    status = 400 if form.errors or form.form_errors else 200
+    saved = _submit(
+        form,
+        lambda: event_service.record_visitors(
+            event, form.day.data, form.visitors.data, current_user
+        ),
+        _("Visitors recorded."),
+        lambda _count: url_for("staff.event_visitors", event_id=event_id),
+    )
+    if saved is not None:
+        return saved
+    event = _event_or_404(event_id)  # again, after a refusal's rollback
     counts = event_service.visitor_counts(event)
     first, last = event_service.local_day_range(event)
     return render_template(
@@ -257,7 +266,7 @@ def event_visitors(event_id: int):
         total=sum(c.visitors for c in counts),
         first=first,
         last=last,
-    ), status
+    ), _status(form)
 
 
 @bp.get("/series")
@@ -270,47 +279,41 @@ def series_list():
     )
 
 
-def _save_programme(form, model, save, obj, endpoint_title: str):
+def _save_programme(form, save, obj, heading: str):
     if request.method == "GET" and obj is not None:
         form.process(obj=obj)
-    if form.validate_on_submit():
-        values = {name: form[name].data for name in form.data if name != "csrf_token"}
-        try:
-            save(current_user, values, obj)
-        except EventError as error:
-            db.session.rollback()
-            _show_refusal(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("staff.series_list"))
-    status = 400 if form.errors or form.form_errors else 200
+    saved = _submit(
+        form,
+        lambda: save(
+            current_user, {name: form[name].data for name in form.data if name != "csrf_token"}, obj
+        ),
+        _("Saved."),
+        lambda _saved: url_for("staff.series_list"),
+    )
+    if saved is not None:
+        return saved
     return render_template(
-        "staff/events/programme_edit.html", form=form, obj=obj, heading=endpoint_title
-    ), status
+        "staff/events/programme_edit.html", form=form, obj=obj, heading=heading
+    ), _status(form)
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
 @staff_required
 def series_create():
-    return _save_programme(SeriesForm(), Series, event_service.save_series, None, _("New series"))
+    return _save_programme(SeriesForm(), event_service.save_series, None, _("New series"))
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
 @staff_required
 def series_edit(series_id: int):
     series = db.session.get(Series, series_id) or abort(404)
-    return _save_programme(
-        SeriesForm(), Series, event_service.save_series, series, _("Edit series")
-    )
+    return _save_programme(SeriesForm(), event_service.save_series, series, _("Edit series"))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @staff_required
 def campaign_create():
-    return _save_programme(
-        CampaignForm(), Campaign, event_service.save_campaign, None, _("New campaign")
-    )
+    return _save_programme(CampaignForm(), event_service.save_campaign, None, _("New campaign"))
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -318,5 +321,5 @@ def campaign_create():
 def campaign_edit(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
     return _save_programme(
-        CampaignForm(), Campaign, event_service.save_campaign, campaign, _("Edit campaign")
+        CampaignForm(), event_service.save_campaign, campaign, _("Edit campaign")
     )
