@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
-from eventsys.models import Registration, User
+from eventsys.models import OutboxMessage, Registration, User
 from tests.conftest import PASSWORD
 
 
@@ -144,6 +144,9 @@ def test_closing_cancels_upcoming_registrations_and_frees_their_seats(client_as,
     db.session.expire_all()
     assert db.session.get(Registration, registration.id).status == "cancelled"
     assert db.session.get(type(event), event.id).seats_taken == 0
+    # No "you cancelled" mail to an account its owner has just closed.
+    subjects = db.session.scalars(sa.select(OutboxMessage.subject)).all()
+    assert not any("cancelled" in subject for subject in subjects)
 
 
 def test_closing_needs_the_password(client_as):

@@ -192,7 +192,7 @@ def close_account(user: User) -> int:
     cancelled = 0
     for registration in upcoming_registrations(user):
         try:
-            registrations.cancel_registration(registration, user)
+            registrations.cancel_registration(registration, user, notify=False)
         except registrations.RegistrationError:
             log.warning("registration %s kept when closing its account", registration.id)
         else:

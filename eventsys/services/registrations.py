@@ -1,8 +1,9 @@
 """Registration rules: seats, waitlists, windows, cancellation, check-in and no-shows.
 
 Concurrency: hundreds of readers may press "register" in the same second, against
-several app servers. Every write that touches seats runs in its own short transaction
-whose *first statement* is an UPDATE of the event row:
+several app servers. Every write that touches seats runs in one short transaction whose
+first *write* is an UPDATE of the event row, inside ``database.write_turn`` (which lines
+the writers up so that they are served in order and nobody polls):
 
 - on SQLite (pysqlite runs SELECTs outside a transaction and opens one at the first
   write) that UPDATE takes the database's write lock, so writers queue one by one
@@ -13,7 +14,9 @@ whose *first statement* is an UPDATE of the event row:
 The seat count is changed by an atomic conditional UPDATE (``seats_taken + n <=
 capacity``); the CHECK constraint on events and the partial unique index "one active
 registration per reader and event" are the last guards. That is why the functions that
-write seats end the caller's read transaction, do their work and commit themselves.
+write seats do their work and commit themselves. ``register`` reads first in the same
+transaction (it has written nothing before the lock); the others commit the caller's
+work before they start.
 """
 
 import logging
@@ -393,8 +396,8 @@ def register(
     return registration
 
 
-def _claim(event: Event, user: User, size: int, needs: str, note: str, source: str):
-    """Take the seats or join the waitlist; the new registration, flushed, lock held."""
+def _claim(event: Event, user: User, size: int, needs: str, note: str, source: str) -> Registration:
+    """Take the seats or join the waitlist; the new registration, in the open transaction."""
     try:
         confirmed = _take_seats(event.id, size)
         if not confirmed:
@@ -417,7 +420,15 @@ def _claim(event: Event, user: User, size: int, needs: str, note: str, source: s
 _INSERT_REGISTRATION = sa.insert(_registrations).returning(_registrations.c.id)
 
 
-def _insert(event, user, size, confirmed, needs, note, source) -> Registration:
+def _insert(
+    event: Event,
+    user: User,
+    size: int,
+    confirmed: bool,
+    needs: str,
+    note: str,
+    source: str,
+) -> Registration:
     """INSERT the row with one prepared statement, then hand it to the session as loaded.
 
     The row is known in full, so the session gets it without a unit-of-work flush or a
@@ -454,8 +465,12 @@ def _duplicate() -> RegistrationError:
 # ---------------------------------------------------------------- cancelling and promoting
 
 
-def cancel_registration(registration: Registration, actor: User | None) -> Registration:
+def cancel_registration(
+    registration: Registration, actor: User | None, *, notify: bool = True
+) -> Registration:
     """Cancel and pass freed seats to the waitlist. Twice is harmless. Commits.
+
+    The reader gets a mail saying so, unless ``notify`` is false (closing the account).
 
     A reader can cancel until the event starts; staff at any time before it is closed.
     """
@@ -495,7 +510,7 @@ def cancel_registration(registration: Registration, actor: User | None) -> Regis
         if by_staff:
             audit.record(actor, "registration.cancel", registration, before, {"status": CANCELLED})
             _queue_cancelled_by_library_mail(registration)
-        else:
+        elif notify:
             _queue_cancelled_by_reader_mail(registration)
         _promote_locked(db.session.get(Event, event_id))
         db.session.commit()
