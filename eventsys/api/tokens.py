@@ -108,8 +108,8 @@ _WRITE_LAST_USE = (
 def _write_last_use(session: Session) -> None:
     """Before a commit: add the token's last use to the transaction being committed.
 
-    A registration then writes it in its own transaction instead of taking the write
-    lock (SQLite) once more just for this timestamp.
+    A registration thus writes it inside its own transaction, instead of taking SQLite's
+    write lock once more just for this timestamp.
     """
     pending = session.info.pop(_PENDING_LAST_USE, None)
     if pending is not None:
@@ -119,7 +119,7 @@ def _write_last_use(session: Session) -> None:
 
 def _commit_last_use(response: Response) -> Response:
     """After a request that committed nothing (a read), write the pending last use."""
-    if _PENDING_LAST_USE in db.session.info:
+    if g.get("api_token") is not None and _PENDING_LAST_USE in db.session.info:
         try:
             db.session.commit()
         except SQLAlchemyError:  # a timestamp is not worth failing the answer for
