@@ -62,6 +62,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
                 "SECRET_KEY must be set in production (environment variable SECRET_KEY)."
             )
         app.config["SECRET_KEY"] = config_module.development_secret_key(app.instance_path)
+    config_module.check_password_hash_method(app.config["EVENTSYS_PASSWORD_HASH"], production)
+    config_module.cookie_settings(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
@@ -74,10 +76,15 @@ def _configure(app: Flask, test_config: dict | None) -> None:
             "RATELIMIT_STORAGE_URI is memory://: with several workers or servers each keeps "
             "its own rate-limit counters; set it to a shared store such as redis://host:6379/0"
         )
+    if production and not app.config["SESSION_COOKIE_SECURE"]:
+        logging.getLogger(__name__).warning(
+            "SESSION_COOKIE_SECURE is off: session cookies also travel over plain http; "
+            "serve the site over https (EVENTSYS_BASE_URL=https://...) or set it to true"
+        )
 
 
 def _init_extensions(app: Flask) -> None:
-    from eventsys import database
+    from eventsys import database, security_headers
 
     db.init_app(app)
     database.init_app(app)
@@ -85,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    security_headers.init_app(app)
     from eventsys.auth import session_loader  # noqa: F401  (registers the user loader)
 
 

@@ -5,9 +5,13 @@ production refuses to start without ``SECRET_KEY``; development generates one an
 it in the instance folder so sessions survive restarts.
 """
 
+import hashlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+from werkzeug.security import DEFAULT_PBKDF2_ITERATIONS
 
 # Environment variables read as-is (string values) or through a converter.
 _ENV_STRINGS = {
@@ -27,6 +31,7 @@ _ENV_STRINGS = {
     "RATELIMIT_REGISTRATION": "RATELIMIT_REGISTRATION",
     "RATELIMIT_TOKENS": "RATELIMIT_TOKENS",
     "EVENTSYS_CORS_ORIGINS": "EVENTSYS_CORS_ORIGINS",
+    "EVENTSYS_PASSWORD_HASH": "EVENTSYS_PASSWORD_HASH",
 }
 _ENV_INTS = {
     "MAIL_PORT": "MAIL_PORT",
@@ -34,14 +39,18 @@ _ENV_INTS = {
     "EVENTSYS_PROXY_FIX": "EVENTSYS_PROXY_FIX",
     "OUTBOX_LEASE_SECONDS": "OUTBOX_LEASE_SECONDS",
     "EVENTSYS_API_TOKEN_HOURS": "EVENTSYS_API_TOKEN_HOURS",
+    "EVENTSYS_CHECKIN_OPENS_MINUTES": "EVENTSYS_CHECKIN_OPENS_MINUTES",
 }
 _ENV_BOOLS = {
     "MAIL_USE_TLS": "MAIL_USE_TLS",
     "MAIL_USE_SSL": "MAIL_USE_SSL",
     "RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
     "EVENTSYS_REQUEST_LOG": "EVENTSYS_REQUEST_LOG",
 }
+
+REMEMBER_MAX = timedelta(days=30)
 
 DEFAULTS = {
     "EVENTSYS_ENV": "development",
@@ -58,6 +67,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # "Keep me logged in" lasts at most 30 days (Flask-Login's default is a year).
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # None: secure cookies exactly when EVENTSYS_BASE_URL is https (see cookie_settings).
+    "SESSION_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SECURE": None,
     # Mail: "console" logs mails instead of sending (development); "smtp" sends.
     "MAIL_BACKEND": "console",
     "MAIL_SERVER": "localhost",
@@ -84,6 +98,12 @@ DEFAULTS = {
     # JSON API: how long a bearer token lives.
     "EVENTSYS_API_TOKEN_HOURS": 720,
     "PASSWORD_RESET_MAX_AGE": 3600,
+    # The door opens this long before an event starts; it closes at the end of the
+    # event's last day in EVENTSYS_TIMEZONE.
+    "EVENTSYS_CHECKIN_OPENS_MINUTES": 120,
+    # How new password hashes are made (werkzeug's method string). Production refuses
+    # anything weaker than scrypt's defaults; the tests use a cheap one to run fast.
+    "EVENTSYS_PASSWORD_HASH": "scrypt",
     # Calendar feeds: the window they cover, how long a cancelled event stays in them so
     # subscribers see the cancellation, the refresh hint, and the longest staff export.
     "EVENTSYS_FEED_PAST_DAYS": 90,
@@ -119,6 +139,20 @@ def from_environment(environ=os.environ) -> dict:
     return found
 
 
+def cookie_settings(config) -> None:
+    """Cookies travel only over https when the site is served over https, unless a layer
+    set SESSION_COOKIE_SECURE / REMEMBER_COOKIE_SECURE explicitly; a remember cookie never
+    outlives REMEMBER_MAX."""
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = config["EVENTSYS_BASE_URL"].startswith("https://")
+    if config.get("REMEMBER_COOKIE_SECURE") is None:
+        config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    duration = config["REMEMBER_COOKIE_DURATION"]
+    if not isinstance(duration, timedelta):
+        duration = timedelta(seconds=int(duration))  # Flask-Login also takes seconds
+    config["REMEMBER_COOKIE_DURATION"] = min(duration, REMEMBER_MAX)
+
+
 def development_secret_key(instance_path: str) -> str:
     """A secret kept in the instance folder, created on first use."""
     path = Path(instance_path) / "secret_key"
@@ -131,3 +165,41 @@ def development_secret_key(instance_path: str) -> str:
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the application safely."""
+
+
+# The weakest password hashes production accepts: werkzeug's scrypt defaults, and PBKDF2
+# with the iterations OWASP asks for (2023).
+SCRYPT_MIN = (2**15, 8, 1)
+PBKDF2_HASHES = ("sha256", "sha512")
+PBKDF2_MIN_ITERATIONS = 600_000
+
+
+def check_password_hash_method(method: str, production: bool) -> None:
+    """Refuse a password hash method werkzeug cannot use, and in production a weak one."""
+    name, *args = method.split(":")
+    try:
+        if name == "scrypt" and len(args) in (0, 3):
+            n, r, p = map(int, args) if args else SCRYPT_MIN
+            if n < 2 or n & (n - 1) or r < 1 or p < 1:
+                raise ValueError(method)  # scrypt's N is a power of two
+            strong = n >= SCRYPT_MIN[0] and r >= SCRYPT_MIN[1] and p >= SCRYPT_MIN[2]
+        elif name == "pbkdf2" and len(args) <= 2:
+            hash_name = args[0] if args else "sha256"
+            iterations = int(args[1]) if len(args) == 2 else DEFAULT_PBKDF2_ITERATIONS
+            hashlib.new(hash_name)  # ValueError when unknown
+            if iterations < 1:
+                raise ValueError(method)
+            strong = hash_name in PBKDF2_HASHES and iterations >= PBKDF2_MIN_ITERATIONS
+        else:
+            raise ValueError(method)
+    except ValueError:
+        raise ConfigError(
+            f"EVENTSYS_PASSWORD_HASH={method!r} is not a password hash method: use scrypt, "
+            "scrypt:N:r:p, pbkdf2:HASH or pbkdf2:HASH:ITERATIONS"
+        ) from None
+    if production and not strong:
+        raise ConfigError(
+            f"EVENTSYS_PASSWORD_HASH={method!r} is too weak for production: use scrypt "
+            f"(at least scrypt:{':'.join(map(str, SCRYPT_MIN))}) or pbkdf2:sha256 with at "
+            f"least {PBKDF2_MIN_ITERATIONS} iterations"
+        )

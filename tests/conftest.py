@@ -1,11 +1,18 @@
 """Fixtures: an app on a fresh database per test, clients per role, and factories.
 
-SQLite by default (a new file per test); PostgreSQL when TEST_DATABASE_URL is set (the
-schema is created once per run and emptied after every test).
+SQLite by default: the schema is built once per run into a template file, and each test
+gets its own copy. PostgreSQL when TEST_DATABASE_URL is set: the schema is built once per
+run and the tables a test wrote to are emptied after it. Passwords are hashed with a cheap
+method (EVENTSYS_PASSWORD_HASH), which production refuses.
+
+Tests marked ``slow`` (live servers, other processes, the wheel build, schemathesis, the
+browser) are left out by default; ``pytest -m slow`` runs them, ``pytest -m ""`` runs all.
 """
 
 import os
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +27,23 @@ pytest_plugins = ["live_server"]  # the live_server fixture (tests/live_server.p
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
+# One iteration of PBKDF2: a hash costs microseconds instead of scrypt's tenth of a second.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_report_header(config) -> str | None:
+    if config.option.markexpr == "not slow":
+        return 'slow tests deselected: run them with -m slow, or everything with -m ""'
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests and every test on a live server are slow, wherever they are."""
+    for item in items:
+        if E2E_DIR in item.path.parents or "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 def _ensure_pg_database(url: str) -> None:
@@ -35,14 +59,20 @@ def _ensure_pg_database(url: str) -> None:
     admin.dispose()
 
 
+def _schema_app(url: str, instance_path: Path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVENTSYS_INSTANCE_PATH", str(instance_path))
+        return create_app(_test_config(url))
+
+
 @pytest.fixture(scope="session")
-def pg_schema():
+def pg_schema(tmp_path_factory):
     """On PostgreSQL: the schema, built once per run from the models."""
     if not PG_URL:
         yield None
         return
     _ensure_pg_database(PG_URL)
-    app = create_app(_test_config(PG_URL))
+    app = _schema_app(PG_URL, tmp_path_factory.mktemp("pg-schema"))
     with app.app_context():
         db.drop_all()
         db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
@@ -50,6 +80,44 @@ def pg_schema():
         db.create_all()
         db.engine.dispose()
     yield PG_URL
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path | None:
+    """On SQLite: an empty database file with the schema, built once per run from the
+    models; ``database_url`` gives each test a copy."""
+    if PG_URL:
+        return None
+    folder = tmp_path_factory.mktemp("sqlite-schema")
+    path = folder / "schema.db"
+    app = _schema_app(f"sqlite:///{path}", folder / "instance")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()  # the last connection folds the write-ahead log into the file
+    assert not Path(f"{path}-wal").exists(), "the template must be one self-contained file"
+    return path
+
+
+def _empty_pg_tables() -> None:
+    """Delete the rows of the tables that have any, children first, and restart the
+    sequences that were used: on a few small tables far cheaper than TRUNCATE, which
+    rewrites every table it names."""
+    tables = db.metadata.sorted_tables
+    probe = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+    )
+    with db.engine.begin() as conn:
+        filled = set(conn.scalars(sa.text(probe)))
+        for table in reversed(tables):
+            if table.name in filled:
+                conn.execute(sa.text(f'DELETE FROM "{table.name}"'))
+        conn.execute(
+            sa.text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+                "FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+        )
 
 
 def _test_config(url: str, **overrides) -> dict:
@@ -63,13 +131,19 @@ def _test_config(url: str, **overrides) -> dict:
         "SERVER_NAME": None,
         # Pages and mails in the source language; tests/test_i18n.py covers Chinese.
         "BABEL_DEFAULT_LOCALE": "en",
+        "EVENTSYS_PASSWORD_HASH": TEST_PASSWORD_HASH,
         **overrides,
     }
 
 
 @pytest.fixture
-def database_url(tmp_path, pg_schema) -> str:
-    return pg_schema or f"sqlite:///{tmp_path / 'test.db'}"
+def database_url(tmp_path, pg_schema, sqlite_schema) -> str:
+    """The test's own database, with the schema and no rows."""
+    if pg_schema:
+        return pg_schema
+    path = tmp_path / "test.db"
+    shutil.copyfile(sqlite_schema, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -84,15 +158,18 @@ def app(database_url, app_config, tmp_path, monkeypatch):
     app = create_app({**_test_config(database_url), **app_config})
     _forget_login_between_requests(app)
     with app.app_context():
-        if not PG_URL:
-            db.create_all()
+        if not PG_URL and not _sqlite_file_has_schema(database_url):
+            db.create_all()  # a module's own database_url gave an empty database
         yield app
         db.session.remove()
         if PG_URL:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_pg_tables()
         db.engine.dispose()
+
+
+def _sqlite_file_has_schema(url: str) -> bool:
+    path = Path(sa.engine.make_url(url).database or "")
+    return path.is_file() and path.stat().st_size > 0
 
 
 def _forget_login_between_requests(app) -> None:

@@ -27,6 +27,8 @@ CHECKS = [
 ]
 MAX_EXAMPLES = 25
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests per role
+
 
 def _property_test(operation, headers: dict, failures: list, calls: list):
     @settings(

@@ -218,6 +218,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_answers_http_through_gunicorn(tmp_path):
     port = _free_port()
     env = {

@@ -154,6 +154,7 @@ def _statuses() -> collections.Counter:
     return collections.Counter(db.session.scalars(sa.select(OutboxMessage.status)))
 
 
+@pytest.mark.slow
 def test_two_senders_at_once_deliver_each_mail_exactly_once(app, smtp_sink, start_sender):
     ids = _queue_mails(MAILS)
     sink = smtp_sink()
@@ -168,6 +169,7 @@ def test_two_senders_at_once_deliver_each_mail_exactly_once(app, smtp_sink, star
     assert _statuses() == {OutboxStatus.SENT: MAILS}
 
 
+@pytest.mark.slow
 def test_sender_killed_mid_batch_loses_no_mail_and_another_finishes_after_the_lease(
     app, smtp_sink, start_sender
 ):

@@ -8,11 +8,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import OutboxMessage, Registration
+
+pytestmark = pytest.mark.slow  # several command processes at once
 
 READERS = 40
 EVENTSYS = str(Path(sys.executable).with_name("eventsys"))

@@ -7,6 +7,10 @@ import textwrap
 import venv
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # builds a wheel and installs it in a new virtualenv
+
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = textwrap.dedent(

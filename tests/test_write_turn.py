@@ -86,6 +86,7 @@ def test_a_writer_waits_at_most_the_queue_patience(app, monkeypatch):
     late.join(5)
 
 
+@pytest.mark.slow
 def test_on_sqlite_writers_in_other_processes_wait_too(app, database_url, tmp_path):
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL's row locks order writers between processes")

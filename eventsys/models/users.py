@@ -5,10 +5,12 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventsys.config import DEFAULTS
 from eventsys.db_types import UTCDateTime, utcnow
 from eventsys.extensions import db
 
@@ -27,6 +29,15 @@ class Role(enum.StrEnum):
 
 
 ROLE_CHOICES = [r.value for r in Role]
+
+
+def hash_password(password: str) -> str:
+    """A new hash of ``password`` by the app's ``EVENTSYS_PASSWORD_HASH`` (scrypt outside an
+    app). Checking reads the method from the stored hash, so older hashes keep working."""
+    method = DEFAULTS["EVENTSYS_PASSWORD_HASH"]
+    if has_app_context():
+        method = current_app.config.get("EVENTSYS_PASSWORD_HASH", method)
+    return generate_password_hash(password, method=method)
 
 
 class User(UserMixin, db.Model):
@@ -54,9 +65,12 @@ class User(UserMixin, db.Model):
     calendar_alarm_minutes: Mapped[int | None]
     # Bumped whenever the password changes, so old reset links and sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Bumped at every logout, so a copied session or remember cookie of an earlier login
+    # stops working (API tokens and reset links live on: they follow session_version).
+    login_generation: Mapped[int] = mapped_column(default=1, server_default="1")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
@@ -70,8 +84,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        # Including the version logs out every session when the password changes.
-        return f"{self.id}:{self.session_version}"
+        # The version ends every session when the password changes, the generation when
+        # the person logs out (auth/session_loader.py refuses stale ones).
+        return f"{self.id}:{self.session_version}:{self.login_generation}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember cookie issued so far useless."""
+        self.login_generation = (self.login_generation or 0) + 1
 
     @property
     def is_staff(self) -> bool:
