@@ -82,6 +82,7 @@ ADMIN_LINKS = (
     ("admin.users", _l("Users and roles")),
     ("admin.policies", _l("Policies")),
     ("admin.audit", _l("Audit log")),
+    ("admin.outbox", _l("Mails not sent")),
     ("indicators.values", _l("Indicator values and peers")),
 )
 

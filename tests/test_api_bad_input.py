@@ -1,7 +1,13 @@
 """Bad input of every kind gets the right 4xx problem document, never a 500."""
 
+import io
+
 import pytest
 from test_api_support import assert_problem, auth
+from test_security_routes import (
+    _url,
+    ids,  # noqa: F401  (fixture)
+)
 
 from eventsys.extensions import db
 from eventsys.models import Event, Registration
@@ -154,3 +160,49 @@ def test_bad_indicator_query_is_a_validation_problem(client, staff_headers):
         "/api/v1/indicators/reader-activities?year=2021&by=colour", headers=staff_headers
     )
     assert "by" in assert_problem(response, 422, "validation")["errors"]
+
+
+# Bodies no API operation can use, whatever it expects: a parser's stack, a character
+# that is no character, a file where JSON belongs.
+UNUSABLE_JSON = [
+    ("deep list", "[" * 1500 + "]" * 1500),
+    ("deep object", '{"a":' * 1500 + "1" + "}" * 1500),
+    ("lone high surrogate", '{"email": "\\ud800@x.org", "password": "x"}'),
+    ("lone low surrogate", '{"needs_note": "a\\udc00b", "party_size": 1}'),
+    ("surrogate in a key", '{"\\ud800": 1}'),
+]
+
+
+@pytest.mark.parametrize("name, body", UNUSABLE_JSON, ids=[n for n, _b in UNUSABLE_JSON])
+def test_unusable_json_is_a_bad_request(client, make_event, reader_headers, name, body):
+    for url in ("/api/v1/tokens", f"/api/v1/events/{make_event().id}/registrations"):
+        response = client.post(
+            url, data=body, content_type="application/json", headers=reader_headers
+        )
+        assert_problem(response, 400, "bad-request")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 0
+
+
+def _api_write_calls(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint.startswith("api."):
+            for method in sorted(rule.methods & {"POST", "PATCH", "PUT", "DELETE"}):
+                yield rule, method
+
+
+def test_every_api_operation_refuses_unusable_bodies(app, ids, client, make_user):  # noqa: F811
+    headers = auth(app.test_client(), make_user("staff"))
+    wrong = []
+    for rule, method in _api_write_calls(app):
+        url = _url(app, rule, ids, method)
+        for name, body in UNUSABLE_JSON:
+            response = client.open(
+                url, method=method, data=body, content_type="application/json", headers=headers
+            )
+            if response.status_code != 400 or response.mimetype != "application/problem+json":
+                wrong.append((method, rule.rule, name, response.status_code))
+        files = {"needs_note": (io.BytesIO(b"a file"), "note.txt")}
+        response = client.open(url, method=method, data=files, headers=headers)
+        if response.status_code >= 500 or response.mimetype != "application/problem+json":
+            wrong.append((method, rule.rule, "file", response.status_code))
+    assert wrong == []

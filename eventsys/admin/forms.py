@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from eventsys.models import Role
 from eventsys.services.policies import POLICIES
+from eventsys.text import single_line
 
 ROLE_LABELS = {
     Role.READER: _l("Reader"),
@@ -27,7 +28,11 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name, email, card or phone"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Name, email, card or phone"),
+        filters=[single_line],
+        validators=[Optional(), Length(max=100)],
+    )
     role = SelectField(_l("Role"), choices=_role_choices(with_any=True), validators=[Optional()])
 
 
@@ -72,3 +77,13 @@ def policies_form(values: dict[str, int]) -> FlaskForm:
         )
         setattr(PoliciesForm, key, field)
     return PoliciesForm()
+
+
+class RetryMailForm(FlaskForm):
+    """One mail to put back in the queue (the failed-mails page)."""
+
+    message_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+
+
+class RetryFailedForm(FlaskForm):
+    """The button that puts every failed mail back in the queue: only the CSRF token."""

@@ -1,8 +1,9 @@
-"""Admin pages: users and roles, policies, the audit log."""
+"""Admin pages: users and roles, policies, the audit log, mails that could not be sent."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -10,6 +11,8 @@ from eventsys.admin import bp
 from eventsys.admin.forms import (
     ROLE_LABELS,
     AuditFilterForm,
+    RetryFailedForm,
+    RetryMailForm,
     UserAccessForm,
     UserFilterForm,
     policies_form,
@@ -17,7 +20,8 @@ from eventsys.admin.forms import (
 from eventsys.auth.decorators import admin_required
 from eventsys.extensions import db
 from eventsys.models import AuditEntry, User
-from eventsys.services import accounts, policies
+from eventsys.services import accounts, policies, registrations
+from eventsys.services import outbox as outbox_service
 
 PER_PAGE = 50
 
@@ -57,7 +61,13 @@ def user_edit(user_id: int):
             else:
                 flash(_("Nothing changed."), "info")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", form=form, user=user, role_labels=ROLE_LABELS)
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        role_labels=ROLE_LABELS,
+        suspended=registrations.is_suspended(user),
+    )
 
 
 @bp.route("/policies", methods=["GET", "POST"], endpoint="policies")
@@ -92,3 +102,41 @@ def audit():
         query = query.where(AuditEntry.entity_type == form.entity.data)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template("admin/audit.html", form=form, page=page)
+
+
+@bp.get("/outbox")
+@admin_required
+def outbox():
+    page = db.paginate(outbox_service.undelivered_query(), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/outbox.html", page=page)
+
+
+@bp.post("/outbox/retry")
+@admin_required
+def outbox_retry():
+    form = RetryMailForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        message = outbox_service.retry(form.message_id.data, current_user)
+    except outbox_service.RetryError:
+        db.session.rollback()
+        flash(_("This mail is sent, unknown or being sent right now; it was not queued."), "error")
+    else:
+        db.session.commit()
+        flash(_("The mail to %(to)s is queued again.", to=message.to_address), "success")
+    return redirect(url_for("admin.outbox"))
+
+
+@bp.post("/outbox/retry-failed")
+@admin_required
+def outbox_retry_failed():
+    if not RetryFailedForm().validate_on_submit():
+        abort(400)
+    count = outbox_service.retry_failed(current_user)
+    db.session.commit()
+    flash(
+        ngettext("%(num)s mail is queued again.", "%(num)s mails are queued again.", count),
+        "success",
+    )
+    return redirect(url_for("admin.outbox"))

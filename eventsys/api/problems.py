@@ -194,6 +194,8 @@ def from_http(error: HTTPException):
         415: _("Send the body as application/json."),
         429: _("Too many requests. Wait as long as Retry-After says and try again."),
     }.get(status, "")
+    if not detail and error.description != type(error).description:
+        detail = error.description  # a reason given to abort(), e.g. by eventsys.input_guard
     if not detail:
         try:
             detail = HTTPStatus(status).description
@@ -203,4 +205,6 @@ def from_http(error: HTTPException):
     if status == 429:
         retry_after = error.get_response().headers.get("Retry-After")
         headers["Retry-After"] = retry_after or "60"
+    if status == 405 and error.get_response().headers.get("Allow"):
+        headers["Allow"] = error.get_response().headers["Allow"]
     return render(ApiProblem(slug, detail, headers=headers))

@@ -14,6 +14,7 @@ from eventsys.models.registrations import ACCESS_NEEDS
 from eventsys.services import indicators as indicator_service
 from eventsys.services import registrations as registration_service
 from eventsys.services.links import event_url
+from eventsys.text import MultiLine, SingleLine
 
 MAX_ID = 2**31 - 1
 Id = validate.Range(min=1, max=MAX_ID)
@@ -169,7 +170,7 @@ class EventQuerySchema(Schema):
         validate=validate.OneOf([s.value for s in EventStatus]),
         metadata={"description": "Staff tokens only; others always see the public programme"},
     )
-    q = fields.String(validate=validate.Length(max=100))
+    q = SingleLine(validate=validate.Length(max=100))
     from_ = fields.Date(
         data_key="from", validate=DAYS, metadata={"description": "Local date, YYYY-MM-DD"}
     )
@@ -187,8 +188,8 @@ class EventWriteSchema(Schema):
     """Fields staff may set; POST needs kind, title, starts_at and ends_at."""
 
     kind = fields.String(validate=validate.OneOf([k.value for k in EventKind]))
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=20_000))
+    title = SingleLine(validate=validate.Length(min=1, max=200))
+    description = MultiLine(validate=validate.Length(max=20_000))
     venue_id = Identifier(allow_none=True)
     series_id = Identifier(allow_none=True)
     campaign_id = Identifier(allow_none=True)
@@ -196,7 +197,7 @@ class EventWriteSchema(Schema):
     starts_at = Instant()
     ends_at = Instant()
     online = fields.Boolean()
-    online_url = fields.String(validate=validate.Length(max=500))
+    online_url = SingleLine(validate=validate.Length(max=500))
     audience = fields.String(validate=validate.OneOf([a.value for a in Audience]))
     capacity = fields.Integer(
         strict=True,
@@ -208,14 +209,14 @@ class EventWriteSchema(Schema):
     max_party_size = fields.Integer(strict=True, validate=validate.Range(min=1, max=100))
     registration_opens_at = Instant(allow_none=True)
     registration_closes_at = Instant(allow_none=True)
-    speaker_name = fields.String(validate=validate.Length(max=120))
-    speaker_title = fields.String(validate=validate.Length(max=200))
-    speaker_bio = fields.String(validate=validate.Length(max=20_000))
+    speaker_name = SingleLine(validate=validate.Length(max=120))
+    speaker_title = SingleLine(validate=validate.Length(max=200))
+    speaker_bio = MultiLine(validate=validate.Length(max=20_000))
     status = fields.String(
         validate=validate.OneOf([s.value for s in EventStatus]),
         metadata={"description": "published publishes; cancelled cancels (give cancel_reason)"},
     )
-    cancel_reason = fields.String(validate=validate.Length(max=500))
+    cancel_reason = MultiLine(validate=validate.Length(max=500))
     confirm_capacity = fields.Boolean(
         load_default=False,
         metadata={"description": "Allow a capacity above what the venue holds"},
@@ -224,7 +225,7 @@ class EventWriteSchema(Schema):
 
 class EventCreateSchema(EventWriteSchema):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in EventKind]))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
 
@@ -241,7 +242,7 @@ class RegistrationRequestSchema(Schema):
         load_default=list,
         validate=validate.Length(max=len(ACCESS_NEEDS)),
     )
-    needs_note = fields.String(load_default="", validate=validate.Length(max=300))
+    needs_note = MultiLine(load_default="", validate=validate.Length(max=300))
 
 
 class EventRefSchema(Schema):
@@ -249,7 +250,10 @@ class EventRefSchema(Schema):
     title = fields.String()
     starts_at = Instant()
     ends_at = Instant()
-    status = fields.String()
+    status = fields.String(metadata={"description": "draft, published or cancelled"})
+    cancel_reason = fields.String(
+        metadata={"description": "why the library cancelled the event; empty otherwise"}
+    )
 
 
 class RegistrationSchema(Schema):
@@ -272,7 +276,7 @@ class RegistrationSchema(Schema):
     @ma.post_dump(pass_original=True)
     def _computed(self, data, registration, **kwargs):
         data["waitlist_position"] = registration_service.waitlist_position(registration)
-        if registration.status != registration_service.CONFIRMED:
+        if not registration_service.admits(registration):
             data["checkin_code"] = None  # the code admits to the event: confirmed only
         return data
 
@@ -336,7 +340,7 @@ class ShiftCreateSchema(Schema):
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
     slots = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=500))
-    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    notes = MultiLine(load_default="", validate=validate.Length(max=5000))
 
 
 class SignupSchema(Schema):

@@ -22,11 +22,7 @@ from wtforms.validators import (
 )
 
 from eventsys.i18n import LANGUAGE_NAMES
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
+from eventsys.text import single_line
 
 PASSWORD_RULES = [
     InputRequired(),
@@ -54,7 +50,7 @@ class SignupForm(FlaskForm):
     )
     display_name = StringField(
         _l("Name"),
-        filters=[strip],
+        filters=[single_line],
         validators=[DataRequired(message=_l("Enter your name.")), Length(max=80)],
     )
     phone = TelField(
@@ -85,7 +81,7 @@ class SignupForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Name"),
-        filters=[strip],
+        filters=[single_line],
         validators=[DataRequired(message=_l("Enter your name.")), Length(max=80)],
     )
     phone = SignupForm.phone

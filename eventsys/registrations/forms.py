@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -11,10 +12,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from eventsys.models.registrations import ACCESS_NEEDS
 from eventsys.services.registrations import MAX_CAPACITY, MAX_NOTE_LENGTH, NEED_LABELS
+from eventsys.text import multi_line, single_line
 
 
 class CheckboxesField(SelectMultipleField):
@@ -35,6 +37,7 @@ class RegisterForm(FlaskForm):
     )
     needs_note = TextAreaField(
         _l("Anything we should know (optional)"),
+        filters=[multi_line],
         validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
     )
 
@@ -49,6 +52,7 @@ class ReaderSearchForm(FlaskForm):
 
     reader = StringField(
         _l("Reader's email, card number or phone"),
+        filters=[single_line],
         validators=[InputRequired(), Length(max=254)],
     )
 
@@ -71,7 +75,14 @@ class CheckInForm(FlaskForm):
 
 
 class WalkInForm(FlaskForm):
-    delta = IntegerField(validators=[InputRequired()])
+    delta = IntegerField(
+        _l("Walk-ins to add (or remove, with a minus)"), validators=[InputRequired()]
+    )
+    over_capacity = BooleanField(_l("They are really there, although the room is full"))
+
+
+class UndoNoShowForm(FlaskForm):
+    outcome = HiddenField(validators=[AnyOf(("attended", "excused"))])
 
 
 class ConfirmForm(FlaskForm):

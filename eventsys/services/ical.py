@@ -6,23 +6,23 @@ written in the library's zone (Asia/Shanghai) with a matching VTIMEZONE; exhibit
 all-day date ranges.
 """
 
-import contextlib
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from eventsys.models import Event, EventKind, EventStatus, RegistrationStatus
 from eventsys.services.labels import AUDIENCE_LABELS, KIND_LABELS
-from eventsys.services.links import event_endpoint
+from eventsys.services.links import event_endpoint, external_url
+from eventsys.text import multi_line, single_line
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +86,12 @@ class _Context:
         return self.labels[key]
 
     def link(self, event: Event) -> str | None:
-        """The event page's URL from one url_for per endpoint (not per event)."""
+        """The event page's URL on the base URL, built once per endpoint (not per event)."""
         endpoint = event_endpoint(event)
         key = ("link", endpoint)
         if key not in self.labels:
             try:
-                url = url_for(endpoint, event_id=_ID_PLACEHOLDER, _external=True)
+                url = external_url(endpoint, event_id=_ID_PLACEHOLDER)
             except BuildError:  # the area that shows this kind of event is not installed
                 self.labels[key] = None
             else:
@@ -120,9 +120,8 @@ def feed_calendar(
     options = options or FeedOptions()
     ctx = _Context(zone=library_zone(), options=options)
     cal = _new_calendar(options)
-    with _url_context():
-        for event in events:
-            cal.add_component(_vevent(event, ctx))
+    for event in events:
+        cal.add_component(_vevent(event, ctx))
     for shift in shifts:
         cal.add_component(_shift_vevent(shift, ctx))
     # Always present: it keeps an empty feed a valid calendar (RFC 5545 wants a component).
@@ -143,8 +142,9 @@ def _new_calendar(options: FeedOptions) -> icalendar.Calendar:
     if options.method:
         cal.add("method", options.method)
     if options.name:
-        cal.add("name", icalendar.vText(options.name))
-        cal.add("x-wr-calname", icalendar.vText(options.name))
+        name = single_line(options.name)
+        cal.add("name", icalendar.vText(name))
+        cal.add("x-wr-calname", icalendar.vText(name))
     if options.description:
         cal.add("description", options.description)
         cal.add("x-wr-caldesc", icalendar.vText(options.description))
@@ -182,17 +182,6 @@ def _vtimezone(zone_key: str, first_year: int, last_year: int) -> icalendar.Time
     )
     vtimezone.pop("COMMENT", None)
     return vtimezone
-
-
-@contextlib.contextmanager
-def _url_context() -> Iterator[None]:
-    """Event URLs need a request; outside one (mail, CLI) use the configured base URL."""
-    if has_request_context():
-        yield
-        return
-    base_url = current_app.config["EVENTSYS_BASE_URL"]
-    with current_app.test_request_context("/", base_url=base_url):
-        yield
 
 
 def _status(event: Event, reader_status: str | None) -> str:
@@ -278,7 +267,8 @@ def _vevent(event: Event, ctx: _Context) -> icalendar.Event:
     ve.add("last-modified", event.updated_at)
     ve.add("sequence", event.sequence or 0)
     ve.add("status", status)
-    ve.add("summary", _summary(event, status, reader_status))
+    # Stored text may predate the one-line rule: no control character reaches a line.
+    ve.add("summary", single_line(_summary(event, status, reader_status)))
     if event.kind == EventKind.EXHIBITION:
         first_day, end_day = exhibition_days(event, ctx.zone)
         ve.add("dtstart", first_day)
@@ -288,10 +278,10 @@ def _vevent(event: Event, ctx: _Context) -> icalendar.Event:
         ve.add("dtstart", event.starts_at.astimezone(ctx.zone))
         ve.add("dtend", event.ends_at.astimezone(ctx.zone))
         ctx.seen(event.starts_at, event.ends_at)
-    description = _description(event, ctx, reader_status, link)
+    description = multi_line(_description(event, ctx, reader_status, link))
     if description:
         ve.add("description", description)
-    location = _location(event)
+    location = single_line(_location(event))
     if location:
         ve.add("location", location)
     venue = event.venue
@@ -305,9 +295,9 @@ def _vevent(event: Event, ctx: _Context) -> icalendar.Event:
     if event.campaign is not None:
         categories.append(event.campaign.title)
     categories.append(ctx.label(AUDIENCE_LABELS, event.audience))
-    ve.add("categories", categories)
+    ve.add("categories", [single_line(category) for category in categories])
     if ctx.options.alarm_minutes and status != "CANCELLED":
-        ve.add_component(_alarm(ctx.options.alarm_minutes, event.title))
+        ve.add_component(_alarm(ctx.options.alarm_minutes, single_line(event.title)))
     return ve
 
 
@@ -334,6 +324,7 @@ def _shift_vevent(shift, ctx: _Context) -> icalendar.Event:
     title = _("Volunteer shift: %(role)s", role=role)
     if shift.event is not None:
         title = f"{title} · {shift.event.title}"
+    title = single_line(title)
     ve = icalendar.Event()
     ve.add("uid", shift.uid)
     ve.add("dtstamp", shift.updated_at)
@@ -347,12 +338,12 @@ def _shift_vevent(shift, ctx: _Context) -> icalendar.Event:
     ctx.seen(shift.starts_at, shift.ends_at)
     venue = shift.venue
     if venue is not None:
-        ve.add("location", _place(venue))
+        ve.add("location", single_line(_place(venue)))
         if venue.latitude is not None and venue.longitude is not None:
             ve.add("geo", (venue.latitude, venue.longitude))
     parts = [p for p in (shift.notes, getattr(shift.role, "description", "")) if p]
     if parts:
-        ve.add("description", "\n\n".join(parts))
+        ve.add("description", multi_line("\n\n".join(parts)))
     ve.add("categories", [_("Volunteering")])
     if ctx.options.alarm_minutes and not cancelled:
         ve.add_component(_alarm(ctx.options.alarm_minutes, title))

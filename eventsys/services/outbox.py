@@ -21,7 +21,10 @@ sender is affected, and the ``Message-ID`` stays the same, so receiving servers 
 can recognise the duplicate.
 """
 
+import base64
+import html
 import logging
+import re
 import secrets
 import smtplib
 from datetime import timedelta
@@ -34,6 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import OutboxMessage, OutboxStatus
+from eventsys.services import audit
+from eventsys.text import single_line
 
 log = logging.getLogger(__name__)
 
@@ -157,21 +162,70 @@ def _finish(message_id: int, token: str | None, **values) -> bool:
 
 
 def to_email(message: OutboxMessage) -> EmailMessage:
+    """The mail as sent. An attachment is a dict of ``filename``, ``content_type`` and
+    ``content`` (text, or base64 with ``"encoding": "base64"``); one with a
+    ``content_id`` is an inline image, shown under the text in an HTML version of the
+    body (``alt`` describes it), so mail clients display it without fetching anything."""
     mail = EmailMessage()
     mail["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    mail["To"] = message.to_address
-    mail["Subject"] = message.subject
+    # Header values on one line, whatever was stored: a line break would fail every attempt.
+    mail["To"] = single_line(message.to_address)
+    mail["Subject"] = single_line(message.subject)
     mail["Message-ID"] = f"<outbox-{message.id}@eventsys>"
     mail.set_content(message.body)
+    inline = [a for a in message.attachments if a.get("content_id")]
+    if inline:
+        mail.add_alternative(_html_body(message.body, inline), subtype="html")
+        html_part = mail.get_payload()[-1]
+        for attachment in inline:
+            maintype, subtype = _content_type(attachment)
+            html_part.add_related(
+                _content(attachment),
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{attachment['content_id']}>",
+                filename=attachment["filename"],
+                disposition="inline",
+            )
     for attachment in message.attachments:
-        maintype, _, subtype = attachment["content_type"].partition("/")
+        if attachment.get("content_id"):
+            continue
+        maintype, subtype = _content_type(attachment)
         mail.add_attachment(
-            attachment["content"].encode(),
+            _content(attachment),
             maintype=maintype,
-            subtype=subtype.split(";")[0],
+            subtype=subtype,
             filename=attachment["filename"],
         )
     return mail
+
+
+def _content_type(attachment: dict) -> tuple[str, str]:
+    maintype, _, subtype = attachment["content_type"].partition("/")
+    return maintype, subtype.split(";")[0]
+
+
+def _content(attachment: dict) -> bytes:
+    if attachment.get("encoding") == "base64":
+        return base64.b64decode(attachment["content"])
+    return attachment["content"].encode()
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _html_body(text: str, images: list[dict]) -> str:
+    """The plain text, escaped, with its links clickable and the inline images below."""
+    body = _LINK.sub(lambda m: f'<a href="{m[0]}">{m[0]}</a>', html.escape(text, quote=False))
+    figures = "".join(
+        f'<p><img src="cid:{html.escape(a["content_id"])}" '
+        f'alt="{html.escape(a.get("alt", ""))}"></p>'
+        for a in images
+    )
+    return (
+        '<!DOCTYPE html><html><body><div style="white-space:pre-wrap">'
+        f"{body}</div>{figures}</body></html>"
+    )
 
 
 def _deliver(mail: EmailMessage) -> None:
@@ -232,3 +286,85 @@ def send_due(limit: int = 100, deliver=None) -> dict[str, int]:
 
 def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
+
+
+# ---------------------------------------------------------------- mails staff must see
+
+# A mail due this long ago and still not sent waits for a sender that is not running.
+STUCK_AFTER = timedelta(hours=1)
+_RETRY_FIELDS = ("status", "attempts", "next_attempt_at", "last_error")
+
+
+class RetryError(ValueError):
+    """This mail cannot be put back in the queue (sent, unknown, or being sent now)."""
+
+
+def undelivered_query() -> sa.Select:
+    """Mails given up on, mails waiting for another attempt after a failure, and mails
+    left waiting longer than ``STUCK_AFTER``: failed first, then oldest due first."""
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    return (
+        sa.select(OutboxMessage)
+        .where(
+            (OutboxMessage.status == OutboxStatus.FAILED)
+            | (pending & (OutboxMessage.attempts > 0))
+            | (pending & (OutboxMessage.next_attempt_at < utcnow() - STUCK_AFTER))
+        )
+        .order_by(
+            sa.case((OutboxMessage.status == OutboxStatus.FAILED, 0), else_=1),
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.id,
+        )
+    )
+
+
+def retry(message_id: int, actor) -> OutboxMessage:
+    """Put a failed or retrying mail back in the queue, due now, its attempts counted from
+    zero, and log who did it. The caller commits.
+
+    One conditional UPDATE, so a mail a sender holds at this moment (its lease has not run
+    out) is left alone: taking it from the sender could send it twice.
+    """
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise RetryError("unknown")
+    before = audit.snapshot(message, _RETRY_FIELDS)
+    now = utcnow()
+    free = OutboxMessage.claim_token.is_(None) | (OutboxMessage.next_attempt_at <= now)
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            (OutboxMessage.status == OutboxStatus.FAILED)
+            | ((OutboxMessage.status == OutboxStatus.PENDING) & free),
+        )
+        .values(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            claim_token=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise RetryError(message.status)
+    db.session.refresh(message)
+    audit.record(actor, "outbox.retry", message, before, audit.snapshot(message, _RETRY_FIELDS))
+    return message
+
+
+def retry_failed(actor) -> int:
+    """Put every failed mail back in the queue (see ``retry``); how many. The caller commits."""
+    ids = db.session.scalars(
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id)
+    ).all()
+    count = 0
+    for message_id in ids:
+        try:
+            retry(message_id, actor)
+        except RetryError:
+            continue  # taken back by someone else meanwhile
+        count += 1
+    return count

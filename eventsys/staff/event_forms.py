@@ -12,9 +12,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from eventsys.events.labels import AUDIENCE_LABELS, KIND_LABELS, WEEKDAY_LABELS
+from eventsys.services.events import EARLIEST, LATEST, MAX_CAPACITY, MAX_ID
+from eventsys.text import multi_line, single_line
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 HOURS_RULE = Regexp(
@@ -23,13 +32,30 @@ HOURS_RULE = Regexp(
 )
 
 
+ONE_LINE = [single_line]
+LINES = [multi_line]
+
+
 def _optional_int(value):
     if value in (None, "", "0", 0):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return -1  # never an id: the service explains it is unknown
+    return number if 0 < number <= MAX_ID else -1  # a database key is never larger
+
+
+def _in_years(form, field) -> None:
+    """Dates beyond the years a programme can use only overflow date arithmetic."""
+    if field.data is not None and not EARLIEST.year <= field.data.year <= LATEST.year:
+        raise ValidationError(
+            _l(
+                "Give a date between the years %(first)s and %(last)s.",
+                first=EARLIEST.year,
+                last=LATEST.year,
+            )
+        )
 
 
 class EventForm(FlaskForm):
@@ -39,9 +65,10 @@ class EventForm(FlaskForm):
     )
     title = StringField(
         _l("Title"),
+        filters=ONE_LINE,
         validators=[InputRequired(message=_l("Give the event a title.")), Length(max=200)],
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])
     series_id = SelectField(_l("Series"), coerce=_optional_int, validate_choice=False)
     campaign_id = SelectField(_l("Campaign"), coerce=_optional_int, validate_choice=False)
     parent_id = SelectField(
@@ -51,15 +78,17 @@ class EventForm(FlaskForm):
     starts_at = DateTimeLocalField(
         _l("Starts"),
         format=DATETIME_FORMATS,
-        validators=[InputRequired(message=_l("Give the start date and time."))],
+        validators=[InputRequired(message=_l("Give the start date and time.")), _in_years],
     )
     ends_at = DateTimeLocalField(
         _l("Ends"),
         format=DATETIME_FORMATS,
-        validators=[InputRequired(message=_l("Give the end date and time."))],
+        validators=[InputRequired(message=_l("Give the end date and time.")), _in_years],
     )
     online = BooleanField(_l("Online event"))
-    online_url = StringField(_l("Online link"), validators=[Optional(), Length(max=500)])
+    online_url = StringField(
+        _l("Online link"), filters=ONE_LINE, validators=[Optional(), Length(max=500)]
+    )
     audience = SelectField(
         _l("Audience"),
         choices=[SelectChoice(value=a.value, label=label) for a, label in AUDIENCE_LABELS.items()],
@@ -69,6 +98,10 @@ class EventForm(FlaskForm):
         validators=[
             Optional(),
             NumberRange(min=0, message=_l("Capacity cannot be negative.")),
+            NumberRange(
+                max=MAX_CAPACITY,
+                message=_l("At most %(max)s seats.", max=MAX_CAPACITY),
+            ),
         ],
     )
     confirm_capacity = BooleanField(_l("I confirm the capacity above the venue's"))
@@ -82,15 +115,19 @@ class EventForm(FlaskForm):
         ],
     )
     registration_opens_at = DateTimeLocalField(
-        _l("Registration opens"), format=DATETIME_FORMATS, validators=[Optional()]
+        _l("Registration opens"), format=DATETIME_FORMATS, validators=[Optional(), _in_years]
     )
     registration_closes_at = DateTimeLocalField(
-        _l("Registration closes"), format=DATETIME_FORMATS, validators=[Optional()]
+        _l("Registration closes"), format=DATETIME_FORMATS, validators=[Optional(), _in_years]
     )
-    speaker_name = StringField(_l("Speaker name"), validators=[Length(max=120)])
-    speaker_title = StringField(_l("Speaker title"), validators=[Length(max=200)])
-    speaker_bio = TextAreaField(_l("Speaker biography"), validators=[Length(max=5000)])
-    curator = StringField(_l("Curator (exhibitions)"), validators=[Length(max=120)])
+    speaker_name = StringField(_l("Speaker name"), filters=ONE_LINE, validators=[Length(max=120)])
+    speaker_title = StringField(_l("Speaker title"), filters=ONE_LINE, validators=[Length(max=200)])
+    speaker_bio = TextAreaField(
+        _l("Speaker biography"), filters=LINES, validators=[Length(max=5000)]
+    )
+    curator = StringField(
+        _l("Curator (exhibitions)"), filters=ONE_LINE, validators=[Length(max=120)]
+    )
     hours_mon = StringField(WEEKDAY_LABELS["mon"], validators=[HOURS_RULE])
     hours_tue = StringField(WEEKDAY_LABELS["tue"], validators=[HOURS_RULE])
     hours_wed = StringField(WEEKDAY_LABELS["wed"], validators=[HOURS_RULE])
@@ -103,6 +140,7 @@ class EventForm(FlaskForm):
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (shown to readers and sent to everyone registered)"),
+        filters=LINES,
         validators=[
             InputRequired(message=_l("Give a reason.")),
             Length(max=500, message=_l("Keep the reason under 500 characters.")),
@@ -127,7 +165,9 @@ class SeriesForm(FlaskForm):
     slug = StringField(
         _l("Short name (in the address)"), validators=[InputRequired(), Length(max=80)]
     )
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=ONE_LINE, validators=[InputRequired(), Length(max=200)]
+    )
     brand = SelectField(
         _l("Programme"),
         choices=[
@@ -137,14 +177,16 @@ class SeriesForm(FlaskForm):
         ],
         validate_choice=True,
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])
 
 
 class CampaignForm(FlaskForm):
     slug = StringField(
         _l("Short name (in the address)"), validators=[InputRequired(), Length(max=80)]
     )
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"), filters=ONE_LINE, validators=[InputRequired(), Length(max=200)]
+    )
     year = IntegerField(
         _l("Year"),
         validators=[
@@ -152,4 +194,4 @@ class CampaignForm(FlaskForm):
             NumberRange(min=1900, max=2200, message=_l("Give a year between 1900 and 2200.")),
         ],
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000)])
+    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])

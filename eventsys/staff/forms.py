@@ -6,6 +6,7 @@ from wtforms import FloatField, IntegerField, SelectChoice, SelectField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from eventsys.models import BranchKind, VenueKind
+from eventsys.text import single_line
 
 
 def choices_from(labels: dict) -> list[SelectChoice]:
@@ -41,12 +42,16 @@ class BranchForm(FlaskForm):
             ),
         ],
     )
-    name = StringField(_l("Name"), filters=[_strip], validators=[InputRequired(), Length(max=120)])
+    name = StringField(
+        _l("Name"), filters=[single_line], validators=[InputRequired(), Length(max=120)]
+    )
     name_en = StringField(
-        _l("Name in English"), filters=[_strip], validators=[Optional(), Length(max=120)]
+        _l("Name in English"), filters=[single_line], validators=[Optional(), Length(max=120)]
     )
     kind = SelectField(_l("Kind"), choices=choices_from(BRANCH_KIND_LABELS))
-    address = StringField(_l("Address"), filters=[_strip], validators=[Optional(), Length(max=255)])
+    address = StringField(
+        _l("Address"), filters=[single_line], validators=[Optional(), Length(max=255)]
+    )
 
 
 class VenueForm(FlaskForm):
@@ -56,14 +61,16 @@ class VenueForm(FlaskForm):
         invalid_value_message=_l("Choose a branch from the list."),
         invalid_choice_message=_l("Choose a branch from the list."),
     )
-    name = StringField(_l("Name"), filters=[_strip], validators=[InputRequired(), Length(max=120)])
+    name = StringField(
+        _l("Name"), filters=[single_line], validators=[InputRequired(), Length(max=120)]
+    )
     name_en = StringField(
-        _l("Name in English"), filters=[_strip], validators=[Optional(), Length(max=120)]
+        _l("Name in English"), filters=[single_line], validators=[Optional(), Length(max=120)]
     )
     kind = SelectField(_l("Kind"), choices=choices_from(VENUE_KIND_LABELS))
     address = StringField(
         _l("Address (if not the branch's)"),
-        filters=[_strip],
+        filters=[single_line],
         validators=[Optional(), Length(max=255)],
     )
     capacity = IntegerField(

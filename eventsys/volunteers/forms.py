@@ -18,6 +18,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventsys.services.shifts import MAX_SLOTS
+from eventsys.text import multi_line, single_line
+
+ONE_LINE = [single_line]
+LINES = [multi_line]
 
 WEEKDAYS = [
     SelectChoice(0, _l("Monday")),
@@ -33,22 +37,34 @@ PHONE = Regexp(r"^[0-9+\- ]+$", message=_l("Use digits, spaces, + and - only."))
 
 
 class ApplicationForm(FlaskForm):
-    skills = TextAreaField(_l("Skills and experience"), validators=[Length(max=2000)])
-    languages = StringField(_l("Languages you speak"), validators=[Length(max=200)], default="中文")
+    skills = TextAreaField(
+        _l("Skills and experience"), filters=LINES, validators=[Length(max=2000)]
+    )
+    languages = StringField(
+        _l("Languages you speak"), filters=ONE_LINE, validators=[Length(max=200)], default="中文"
+    )
     availability = TextAreaField(
-        _l("When you are available"), validators=[InputRequired(), Length(max=1000)]
+        _l("When you are available"),
+        filters=LINES,
+        validators=[InputRequired(), Length(max=1000)],
     )
     emergency_name = StringField(
-        _l("Emergency contact name"), validators=[InputRequired(), Length(max=80)]
+        _l("Emergency contact name"),
+        filters=ONE_LINE,
+        validators=[InputRequired(), Length(max=80)],
     )
     emergency_phone = TelField(
         _l("Emergency contact phone"), validators=[InputRequired(), Length(max=32), PHONE]
     )
-    motivation = TextAreaField(_l("Why do you want to volunteer?"), validators=[Length(max=2000)])
+    motivation = TextAreaField(
+        _l("Why do you want to volunteer?"), filters=LINES, validators=[Length(max=2000)]
+    )
 
 
 class DecisionForm(FlaskForm):
-    note = StringField(_l("Note to the applicant (optional)"), validators=[Length(max=500)])
+    note = StringField(
+        _l("Note to the applicant (optional)"), filters=ONE_LINE, validators=[Length(max=500)]
+    )
 
 
 def _slots_field():
@@ -71,7 +87,7 @@ class ShiftForm(FlaskForm):
     event_id = IntegerField(
         _l("Linked event number (optional)"), validators=[Optional(), NumberRange(min=1)]
     )
-    notes = TextAreaField(_l("Notes for volunteers"), validators=[Length(max=2000)])
+    notes = TextAreaField(_l("Notes for volunteers"), filters=LINES, validators=[Length(max=2000)])
 
 
 class EditShiftForm(ShiftForm):
@@ -108,6 +124,7 @@ class AssignForm(FlaskForm):
     email = EmailField(_l("Volunteer's email"), validators=[InputRequired(), Length(max=254)])
     override_reason = StringField(
         _l("Override reason (only to assign despite a clash or daily cap)"),
+        filters=ONE_LINE,
         validators=[Length(max=300)],
     )
 
@@ -122,4 +139,4 @@ class AttendanceForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[Length(max=300)])
+    reason = StringField(_l("Reason"), filters=ONE_LINE, validators=[Length(max=300)])
