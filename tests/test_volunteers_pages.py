@@ -313,7 +313,7 @@ def test_roster_exports_csv_and_excel(client_as, make_shift):
     xlsx = staff.get(f"/volunteers/staff/roster?shift={shift.id}&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "date" and rows[1][6] == volunteer.user.display_name
+    assert rows[0][0] == "Date" and rows[1][6] == volunteer.user.display_name
     branch = shift.venue.branch_id
     assert volunteer.user.email in staff.get(
         f"/volunteers/staff/roster?from={day}&branch={branch}&format=csv"

@@ -1,13 +1,13 @@
 """``eventsys indicators report``: the reader-activity figures on the command line."""
 
-import csv
-import io
 import json
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
+
+from eventsys.exports import Table, csv_text
 
 indicators_group = AppGroup("indicators", help="Reader-activity figures and core indicators.")
 
@@ -31,13 +31,12 @@ def report(year: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["split", "key", "label", "sessions", "participants"])
-    writer.writerow(["total", "", "", data["sessions"], data["participants"]])
+    rows = [["total", "", "", data["sessions"], data["participants"]]]
     for split, cells in data["splits"].items():
-        for cell in cells:
-            writer.writerow(
-                [split, cell["key"] or "", cell["label"], cell["sessions"], cell["participants"]]
-            )
-    click.echo(out.getvalue(), nl=False)
+        rows += [
+            [split, cell["key"] or "", cell["label"], cell["sessions"], cell["participants"]]
+            for cell in cells
+        ]
+    # Machine-readable column names for scripts; cells made safe like every other export.
+    table = Table("", ["split", "key", "label", "sessions", "participants"], rows)
+    click.echo(csv_text([table], titles=False, bom=False), nl=False)

@@ -10,14 +10,15 @@ from werkzeug.routing import BuildError
 
 from eventsys.auth.decorators import admin_required, staff_required
 from eventsys.db_types import utcnow
+from eventsys.exports import FORMATS, Table, download
 from eventsys.extensions import db
 from eventsys.indicators import bp
-from eventsys.indicators.exports import FORMATS, Table, download
 from eventsys.indicators.forms import LockForm, ValueForm
 from eventsys.models import Campaign, IndicatorValue
 from eventsys.services import indicators as svc
 from eventsys.services.indicators import IndicatorError
 from eventsys.services.links import event_url
+from eventsys.services.registrations import local_text
 
 
 def _export_format() -> str | None:
@@ -213,7 +214,7 @@ def events():
         head.append(_("Participants"))
         rows = [
             [
-                c.event.starts_at.isoformat(),
+                local_text(c.event.starts_at),
                 c.event.title,
                 str(svc.KIND_LABELS.get(c.event.kind, c.event.kind)),
                 _("yes") if c.event.online else "",

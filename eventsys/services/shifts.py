@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -37,7 +38,7 @@ from eventsys.models import (
     VolunteerRole,
 )
 from eventsys.services import accounts, audit, outbox, policies
-from eventsys.services.registrations import absolute_url
+from eventsys.services.links import external_url
 
 log = logging.getLogger(__name__)
 
@@ -428,7 +429,7 @@ def _tell_volunteers(shift: Shift, was: _Placing, *, cancelled: bool) -> None:
     ).all()
     if not signups:
         return
-    link = absolute_url("volunteers.mine")
+    link = external_url("volunteers.mine")
     for signup in signups:
         user = signup.user
         if not user.active:
@@ -814,6 +815,24 @@ def open_shifts(
     return list(db.session.scalars(query))
 
 
+def can_see_open_shifts(user: User | None) -> bool:
+    """Approved volunteers and staff see the open shifts; readers are asked to apply."""
+    return bool(user is not None and user.is_authenticated and (user.is_volunteer or user.is_staff))
+
+
+def open_shifts_for(
+    user: User | None,
+    start: datetime,
+    end: datetime,
+    branch_id: int | None = None,
+    role_id: int | None = None,
+) -> list[Shift]:
+    """The open shifts ``user`` is shown, from now on; the web page and the API both ask here."""
+    if not can_see_open_shifts(user):
+        return []
+    return open_shifts(max(start, utcnow()), end, branch_id, role_id)
+
+
 def signups_of(user: User) -> list[ShiftSignup]:
     return list(
         db.session.scalars(
@@ -875,28 +894,37 @@ def roster(
     return [RosterRow(shift, signup, user) for signup, shift, user in db.session.execute(query)]
 
 
-ROSTER_HEADER = (
-    "date",
-    "start",
-    "end",
-    "role",
-    "centre",
-    "venue",
-    "volunteer",
-    "email",
-    "phone",
-    "attendance",
-    "credited_hours",
-)
+ATTENDANCE_LABELS = {
+    Attendance.ATTENDED.value: _l("Attended"),
+    Attendance.NO_SHOW.value: _l("No-show"),
+}
+
+
+def roster_header() -> list[str]:
+    """The roster's column names in the reader's language (CSV and Excel)."""
+    return [
+        _("Date"),
+        _("Starts"),
+        _("Ends"),
+        _("Role"),
+        _("Centre or branch"),
+        _("Venue"),
+        _("Volunteer"),
+        _("Email"),
+        _("Phone"),
+        _("Attendance"),
+        _("Hours"),
+    ]
 
 
 def roster_table(rows: list[RosterRow]) -> list[list]:
-    """The roster as plain cells (local times), for CSV and Excel."""
+    """The roster as plain cells (local times, translated attendance), for CSV and Excel."""
     zone = local_zone()
     table = []
     for row in rows:
         starts = row.shift.starts_at.astimezone(zone)
         ends = row.shift.ends_at.astimezone(zone)
+        attendance = row.signup.attendance
         table.append(
             [
                 starts.date().isoformat(),
@@ -908,7 +936,7 @@ def roster_table(rows: list[RosterRow]) -> list[list]:
                 row.volunteer.display_name,
                 row.volunteer.email,
                 row.volunteer.phone or "",
-                row.signup.attendance or "",
+                str(ATTENDANCE_LABELS.get(attendance, attendance)) if attendance else "",
                 round(row.signup.credited_minutes / 60, 2),
             ]
         )

@@ -4,12 +4,18 @@ Columns: email, display_name, card_number, phone, role, password. A row is match
 email: a new address creates an account, a known one is updated. Each row is checked
 before anything is written and committed on its own, so a bad row never costs the good
 ones. Staff and admin accounts are never created or changed here.
+
+A list kept elsewhere lags behind the accounts (a reader approved as a volunteer since),
+so a row never lowers a role unless the caller allows it, and each row whose role was
+kept or lowered says so in the report. A dry run goes through every row the same way in
+one transaction, each row in a savepoint, and rolls it all back.
 """
 
 import csv
 import io
 import logging
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -21,11 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from eventsys.extensions import db
 from eventsys.models import Role, User
 from eventsys.services import accounts
+from eventsys.text import single_line
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("email", "display_name", "card_number", "phone", "role", "password")
 IMPORTABLE_ROLES = (Role.READER.value, Role.VOLUNTEER.value)
+# Higher means more rights; a row asking for a lower rank than the account has is lowering.
+ROLE_RANK = {Role.READER.value: 0, Role.VOLUNTEER.value: 1}
 MIN_PASSWORD_LENGTH = 8
 MAX_LENGTHS = {"display_name": 80, "card_number": 32, "phone": 32, "password": 128}
 
@@ -38,7 +47,8 @@ class ImportFileError(ValueError):
 class RowResult:
     row: int  # the line number in the file, the header being row 1
     email: str
-    reason: str = ""
+    reason: str = ""  # why the row was rejected
+    note: str = ""  # what an accepted row did not do as asked, or did only when allowed
 
 
 @dataclass
@@ -47,6 +57,13 @@ class ImportReport:
     updated: list[RowResult] = field(default_factory=list)
     unchanged: list[RowResult] = field(default_factory=list)
     rejected: list[RowResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def noted(self) -> list[RowResult]:
+        """Accepted rows with a note, in file order."""
+        rows = self.created + self.updated + self.unchanged
+        return sorted((r for r in rows if r.note), key=lambda r: r.row)
 
 
 class _RowRejected(ValueError):
@@ -111,7 +128,7 @@ def _check(row: dict[str, str]) -> dict[str, str]:
         email = validate_email(row["email"], check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise _RowRejected(_("email is not valid: %(error)s", error=error)) from None
-    role = (row["role"] or Role.READER.value).lower()
+    role = row["role"].lower()  # empty: a reader when new, the account's role when known
     if role in (Role.STAFF.value, Role.ADMIN.value):
         raise _RowRejected(
             _(
@@ -120,8 +137,9 @@ def _check(row: dict[str, str]) -> dict[str, str]:
                 role=role,
             )
         )
-    if role not in IMPORTABLE_ROLES:
+    if role and role not in IMPORTABLE_ROLES:
         raise _RowRejected(_("unknown role “%(role)s” (use reader or volunteer)", role=role))
+    row = {**row, "display_name": single_line(row["display_name"])}
     if not row["display_name"]:
         raise _RowRejected(_("display_name is missing"))
     for name, limit in MAX_LENGTHS.items():
@@ -139,7 +157,25 @@ def _card_taken_by_other(card_number: str, user_id: int | None) -> bool:
     return owner is not None and owner != user_id
 
 
-def _apply(values: dict[str, str]) -> str:
+def _role_for(user: User, asked: str, allow_lower: bool, result: RowResult) -> str:
+    """The role the account ends with; a kept or lowered role is noted on the row."""
+    if not asked or asked == user.role:
+        return user.role
+    if ROLE_RANK[asked] > ROLE_RANK[user.role]:
+        return asked
+    if not allow_lower:
+        result.note = _(
+            "role %(current)s kept (the row says %(asked)s); "
+            "to lower roles, import with --allow-lower-roles",
+            current=user.role,
+            asked=asked,
+        )
+        return user.role
+    result.note = _("role lowered from %(current)s to %(asked)s", current=user.role, asked=asked)
+    return asked
+
+
+def _apply(values: dict[str, str], allow_lower: bool, result: RowResult) -> str:
     """Create or update one account in the session; returns "created"/"updated"/"unchanged"."""
     user = accounts.find_by_email(values["email"])
     if values["card_number"] and _card_taken_by_other(
@@ -151,7 +187,7 @@ def _apply(values: dict[str, str]) -> str:
             values["email"],
             values["display_name"],
             values["password"] or None,
-            role=values["role"],
+            role=values["role"] or Role.READER.value,
             phone=values["phone"] or None,
             card_number=values["card_number"] or None,
         )
@@ -168,7 +204,7 @@ def _apply(values: dict[str, str]) -> str:
     changed = False
     for attribute, value in (
         ("display_name", values["display_name"]),
-        ("role", values["role"]),
+        ("role", _role_for(user, values["role"], allow_lower, result)),
         ("phone", values["phone"] or None),
         ("card_number", values["card_number"] or None),
     ):
@@ -181,41 +217,84 @@ def _apply(values: dict[str, str]) -> str:
     return "updated" if changed else "unchanged"
 
 
-def import_users(data: bytes) -> ImportReport:
-    """Import the CSV file's rows; each good row is committed, each bad one reported."""
-    report = ImportReport()
+@contextmanager
+def _row_transaction(dry_run: bool) -> Iterator[None]:
+    """One row's writes: committed on their own, or in a dry run a savepoint kept until the
+    final rollback, so later rows see earlier ones exactly as in a real run."""
+    if dry_run:
+        with db.session.begin_nested():
+            yield
+        return
+    try:
+        yield
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _begin_for_dry_run() -> None:
+    """Open the outer transaction for a dry run's savepoints.
+
+    SQLite's Python driver begins a transaction only before a data-changing statement, so
+    a first SAVEPOINT would open one itself and its RELEASE would commit the row. An
+    explicit BEGIN makes the final rollback undo every row.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+
+
+def import_users(
+    data: bytes, *, allow_lower_roles: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import the CSV file's rows; each good row is committed, each bad one reported.
+
+    With ``dry_run`` the report is the same and nothing is kept (no account, no mail).
+    """
+    report = ImportReport(dry_run=dry_run)
     first_row_of: dict[str, int] = {}
     # Reset links are built with url_for, which needs a request outside of one.
     with _request_context():
         rows = _read_rows(_decode(data))
-        for line, row in rows:
-            result = RowResult(row=line, email=row["email"])
-            try:
-                values = _check(row)
-                if values["email"] in first_row_of:
-                    raise _RowRejected(
-                        _(
-                            "the same email is on row %(row)s already",
-                            row=first_row_of[values["email"]],
-                        )
-                    )
-                first_row_of[values["email"]] = line
-                outcome = _apply(values)
-                db.session.commit()
-            except (_RowRejected, accounts.AccountError) as error:
+        if dry_run:
+            db.session.rollback()  # nothing of the caller's may end up in the rollback below
+            _begin_for_dry_run()
+        try:
+            for line, row in rows:
+                result = RowResult(row=line, email=row["email"])
+                try:
+                    with _row_transaction(dry_run):
+                        values = _check(row)
+                        if values["email"] in first_row_of:
+                            raise _RowRejected(
+                                _(
+                                    "the same email is on row %(row)s already",
+                                    row=first_row_of[values["email"]],
+                                )
+                            )
+                        first_row_of[values["email"]] = line
+                        outcome = _apply(values, allow_lower_roles, result)
+                except (_RowRejected, accounts.AccountError) as error:
+                    result.reason = str(error)
+                    result.note = ""
+                    report.rejected.append(result)
+                except IntegrityError as error:
+                    # Another writer took the address or card number since the checks above.
+                    log.warning("user import row %s refused by the database: %s", line, error)
+                    result.reason = _("conflicts with an existing account (email or card_number)")
+                    result.note = ""
+                    report.rejected.append(result)
+                else:
+                    getattr(report, outcome).append(result)
+        finally:
+            if dry_run:
                 db.session.rollback()
-                result.reason = str(error)
-                report.rejected.append(result)
-            except IntegrityError as error:
-                # Another writer took the address or card number since the checks above.
-                db.session.rollback()
-                log.warning("user import row %s refused by the database: %s", line, error)
-                result.reason = _("conflicts with an existing account (email or card_number)")
-                report.rejected.append(result)
-            else:
-                getattr(report, outcome).append(result)
     log.info(
-        "user import: %s created, %s updated, %s unchanged, %s rejected",
+        "user import%s: %s created, %s updated, %s unchanged, %s rejected",
+        " (dry run, nothing written)" if dry_run else "",
         len(report.created),
         len(report.updated),
         len(report.unchanged),

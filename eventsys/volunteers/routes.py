@@ -1,19 +1,18 @@
 """Volunteer pages (apply, shifts, my hours, certificate) and the staff side (applications,
 shifts, rosters, attendance, reports). Thin views over services/shifts.py."""
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from openpyxl import Workbook
 from wtforms.fields.choices import SelectChoice
 
+from eventsys import exports
 from eventsys.auth.decorators import role_required, staff_required
 from eventsys.db_types import utcnow
+from eventsys.exports import Table
 from eventsys.extensions import db
 from eventsys.models import (
     ApplicationStatus,
@@ -115,12 +114,8 @@ def index():
     first, last = _period()
     branch_id, role_id = _arg_int("branch"), _arg_int("role")
     start, end = _day_bounds(first, last)
-    can_see_shifts = current_user.is_authenticated and (
-        current_user.is_volunteer or current_user.is_staff
-    )
-    open_list = (
-        shifts.open_shifts(max(start, utcnow()), end, branch_id, role_id) if can_see_shifts else []
-    )
+    can_see_shifts = shifts.can_see_open_shifts(current_user)
+    open_list = shifts.open_shifts_for(current_user, start, end, branch_id, role_id)
     mine = shifts.active_shift_ids(current_user) if current_user.is_authenticated else set()
     application = shifts.latest_application(current_user) if current_user.is_authenticated else None
     return render_template(
@@ -523,10 +518,9 @@ def staff_roster():
     rows = shifts.roster(start, end, shift_id=shift_id, branch_id=branch_id)
     export = request.args.get("format", "")
     name = f"roster-{first.isoformat()}" + (f"-shift{shift_id}" if shift_id else "")
-    if export == "csv":
-        return _csv_response(rows, name)
-    if export == "xlsx":
-        return _xlsx_response(rows, name)
+    if export in exports.FORMATS:
+        table = Table(_("Volunteer roster"), shifts.roster_header(), shifts.roster_table(rows))
+        return exports.download([table], name, export, titles=False)
     return render_template(
         "volunteers/staff_roster.html",
         rows=rows,
@@ -538,33 +532,31 @@ def staff_roster():
     )
 
 
-def _csv_response(rows, name: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(shifts.ROSTER_HEADER)
-    writer.writerows(shifts.roster_table(rows))
-    # The BOM makes Excel read the Chinese names as UTF-8.
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
-
-
-def _xlsx_response(rows, name: str) -> Response:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "roster"
-    sheet.append(list(shifts.ROSTER_HEADER))
-    for row in shifts.roster_table(rows):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+def _report_tables(figures: dict) -> list[Table]:
+    """The report's four groupings, one table (Excel sheet) each."""
+    hours, volunteers = _("Hours"), _("Volunteers")
+    return [
+        Table(
+            _("Hours per month"),
+            [_("Month"), hours, volunteers],
+            [[r["month"], r["hours"], r["volunteers"]] for r in figures["by_month"]],
+        ),
+        Table(
+            _("Hours per centre"),
+            [_("Centre or branch"), hours, volunteers],
+            [[r["centre"], r["hours"], r["volunteers"]] for r in figures["by_centre"]],
+        ),
+        Table(
+            _("Hours per role"),
+            [_("Role"), hours, volunteers],
+            [[r["role"], r["hours"], r["volunteers"]] for r in figures["by_role"]],
+        ),
+        Table(
+            _("Hours per volunteer"),
+            [_("Volunteer"), hours],
+            [[r["name"], r["hours"]] for r in figures["by_volunteer"]],
+        ),
+    ]
 
 
 @bp.get("/staff/reports")
@@ -577,9 +569,14 @@ def staff_reports():
         flash(_("The end of the period was before its start; it was ignored."), "error")
         last = date(first.year, 12, 31)
     start, end = _day_bounds(first, last)
+    figures = shifts.volunteer_figures(start, end)
+    export = request.args.get("format", "")
+    if export in exports.FORMATS:
+        name = f"volunteer-hours-{first.isoformat()}-{last.isoformat()}"
+        return exports.download(_report_tables(figures), name, export)
     return render_template(
         "volunteers/staff_reports.html",
-        figures=shifts.volunteer_figures(start, end),
+        figures=figures,
         first=first,
         last=last,
     )
