@@ -79,7 +79,7 @@ def _render(status: int, detail: str | None = None, headers=None):
         )
         response = make_response(page, status)
     for key, value in headers or ():
-        if key.lower() == "retry-after":
+        if key.lower() in ("retry-after", "allow"):
             response.headers[key] = value
     return response
 
@@ -100,7 +100,8 @@ def handle_http_error(error: HTTPException):
         detail = _(
             "The form expired or was sent from elsewhere. Please reload the page and try again."
         )
-    headers = error.get_response().headers.items() if status == 429 else None
+    # 429 says when to come back, 405 which methods the address takes (Allow).
+    headers = error.get_response().headers.items() if status in (405, 429) else None
     return _render(status, detail, headers)
 
 

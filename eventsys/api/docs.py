@@ -1,6 +1,6 @@
 """A plain HTML reference of the API, rendered from the OpenAPI document itself.
 
-Nothing is loaded from elsewhere: one page, the library's stylesheet, no scripts.
+Nothing is loaded from elsewhere: one page, the library's stylesheets, no scripts.
 """
 
 from flask import current_app, render_template_string
@@ -12,14 +12,7 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ info.title }} API {{ info.version }}</title>
 <link rel="stylesheet" href="{{ url_for('static', filename='eventsys.css') }}">
-<style>
-  main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
-  code, pre { font-family: ui-monospace, monospace; }
-  pre { background: #f4f4f4; padding: .5rem; overflow-x: auto; }
-  table { border-collapse: collapse; margin: .5rem 0; }
-  th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; }
-  .op { border-top: 1px solid #ccc; padding-top: .5rem; margin-top: 1rem; }
-</style>
+<link rel="stylesheet" href="{{ url_for('static', filename='api-docs.css') }}">
 </head>
 <body>
 <main>

@@ -12,11 +12,18 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    # The id carries the session version: a changed password ends older sessions.
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    # The id carries the session version and login generation (User.get_id): a changed
+    # password or a logout ends the sessions issued before it.
+    parts = session_id.split(":")
+    if len(parts) != 3 or not all(part.isdigit() and len(part) < 10 for part in parts):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    user_id, version, generation = map(int, parts)
+    user = db.session.get(User, user_id)
+    if (
+        user is None
+        or user.session_version != version
+        or user.login_generation != generation
+        or not user.active
+    ):
         return None
     return user

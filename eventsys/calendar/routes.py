@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from eventsys.auth.decorators import staff_required
 from eventsys.calendar import bp
 from eventsys.calendar.forms import AlarmForm, ExportForm, alarm_choices
-from eventsys.extensions import db
+from eventsys.extensions import db, limiter
 from eventsys.models import Audience, Branch, Campaign, Event, EventKind, EventStatus, Series
 from eventsys.services import feeds, ical
 
@@ -117,7 +117,17 @@ def event_download(event_id: int):
     )
 
 
+def _tokens_limit() -> str:
+    return current_app.config["RATELIMIT_TOKENS"]
+
+
+def _unknown_token(response) -> bool:
+    return response.status_code == 404
+
+
+# Only wrong guesses count, so calendar apps polling a valid address are never throttled.
 @bp.get("/u/<token>.ics")
+@limiter.limit(_tokens_limit, deduct_when=_unknown_token)
 def personal_feed(token: str):
     user = feeds.user_for_token(token)
     if user is None:

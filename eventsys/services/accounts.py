@@ -9,13 +9,14 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import AuditEntry, Event, Registration, Role, User
 from eventsys.models.registrations import ACTIVE_STATUSES
-from eventsys.models.users import ROLE_CHOICES
-from eventsys.services import audit, outbox, registrations
+from eventsys.models.users import ROLE_CHOICES, hash_password
+from eventsys.services import audit, links, outbox, registrations
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +67,28 @@ def create_user(
     return user
 
 
+# One throw-away hash per hash method, checked when no account matches (see authenticate).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _check_dummy_password(password: str) -> None:
+    method = current_app.config.get("EVENTSYS_PASSWORD_HASH", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_urlsafe(16))
+    check_password_hash(_DUMMY_HASHES[method], password)
+
+
 def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, else None.
+
+    An unknown email costs the same password check as a known one, so the time of the
+    answer does not tell whether an account exists.
+    """
     user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        _check_dummy_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 
@@ -98,9 +118,7 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def queue_reset_mail(user: User) -> None:
-    link = current_app.config["EVENTSYS_BASE_URL"].rstrip("/") + url_for(
-        "auth.reset_password", token=reset_token(user)
-    )
+    link = links.external_url("auth.reset_password", token=reset_token(user))
     with force_locale(user.locale):
         outbox.queue(
             user.email,
@@ -110,6 +128,31 @@ def queue_reset_mail(user: User) -> None:
                 "%(link)s\n\nIf you did not ask for it, ignore this mail.",
                 name=user.display_name,
                 link=link,
+            ),
+        )
+
+
+def tell_owner_of_signup(user: User, password: str) -> None:
+    """Someone signed up with an address that has an account: tell its owner, not them.
+
+    The password is hashed and thrown away so this answer costs what a new account costs.
+    """
+    hash_password(password)
+    if not user.active:
+        return
+    base = current_app.config["EVENTSYS_BASE_URL"].rstrip("/")
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Someone tried to sign up with your address"),
+            _(
+                "Hello %(name)s,\n\nsomeone tried to create a new eventsys account with this "
+                "email address, which has an account already. Log in here:\n%(login)s\n\n"
+                "If you forgot your password, set a new one here:\n%(reset)s\n\n"
+                "If it was not you, ignore this mail: nothing was changed.",
+                name=user.display_name,
+                login=base + url_for("auth.login"),
+                reset=base + url_for("auth.request_reset"),
             ),
         )
 

@@ -111,16 +111,27 @@ class Walker:
 
     def __post_init__(self) -> None:
         self.bad_pages: list[str] = []
+        self.blocked: list[str] = []
         self.page.on("response", self._note_status)
+        self.page.on("console", self._note_blocked)
+        # The Content-Security-Policy refuses inline scripts, so axe-core comes in the way
+        # browser extensions do: before each page's own scripts, outside the policy.
+        self.page.add_init_script(script=self.axe_source)
 
     def _note_status(self, response) -> None:
         if response.request.resource_type == "document" and response.status >= 400:
             self.bad_pages.append(f"{response.status} {response.url}")
 
+    def _note_blocked(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.blocked.append(f"{self.page.url}: {message.text}")
+
     def seen(self) -> None:
-        """The page that is now shown: loaded, no error answer on the way, audited."""
+        """The page that is now shown: loaded, no error answer on the way, nothing of it
+        blocked by the Content-Security-Policy, audited."""
         self.page.wait_for_load_state("load")
         assert not self.bad_pages, f"the server answered {self.bad_pages}"
+        assert not self.blocked, "\n".join(self.blocked)
         self.audit()
         self.check_width()
 
@@ -134,7 +145,7 @@ class Walker:
 
     def audit(self) -> None:
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
-            self.page.add_script_tag(content=self.axe_source)
+            self.page.evaluate(self.axe_source)
         result = self.page.evaluate(
             """async () => {
                 const r = await axe.run(document, {resultTypes: ['violations']});
