@@ -230,20 +230,18 @@ def _event_values(data: dict) -> dict:
     return {k: v for k, v in data.items() if k in event_service.EDITABLE_FIELDS}
 
 
-def _apply_status(event: Event, data: dict, actor: User) -> None:
+def _new_status(event: Event, data: dict) -> str | None:
+    """The status asked for, if it is a change edit_event can make (publish, cancel)."""
     status = data.get("status")
     if "cancel_reason" in data and status != EventStatus.CANCELLED:
         message = _("Give cancel_reason together with status cancelled.")
         raise validation(message, {"cancel_reason": [message]})
     if status is None or status == event.status:
-        return
-    if status == EventStatus.PUBLISHED:
-        event_service.publish(event, actor)
-    elif status == EventStatus.CANCELLED:
-        event_service.cancel(event, data.get("cancel_reason", ""), actor)
-    else:
+        return None
+    if status not in (EventStatus.PUBLISHED, EventStatus.CANCELLED):
         message = _("A published or cancelled event cannot go back to draft.")
         raise validation(message, {"status": [message]})
+    return status
 
 
 @bp.post("/events")
@@ -286,29 +284,14 @@ def update_event(data, event_id: int):
     """
     actor = api_tokens.current_user()
     event = _get(Event, event_id)
-    values = _event_values(data)
-    new_capacity = values.get("capacity", event.capacity)
-    through_registrations = (
-        "capacity" in values
-        and event.capacity is not None
-        and new_capacity is not None
-        and new_capacity != event.capacity
+    event_service.edit_event(
+        event,
+        actor,
+        _event_values(data),
+        status=_new_status(event, data),
+        cancel_reason=data.get("cancel_reason", ""),
+        confirm_capacity=data.get("confirm_capacity", False),
     )
-    if through_registrations:
-        # Validate everything (capacity included) before anything changes.
-        current = {name: getattr(event, name) for name in event_service.EDITABLE_FIELDS}
-        event_service.validate(
-            {**current, **values}, confirm_capacity=data.get("confirm_capacity", False), event=event
-        )
-        values.pop("capacity")
-    if values:
-        event_service.update_event(
-            event, actor, values, confirm_capacity=data.get("confirm_capacity", False)
-        )
-    _apply_status(event, data, actor)
-    db.session.commit()
-    if through_registrations:
-        event = registration_service.change_capacity(event, new_capacity, actor)
     return db.session.get(Event, event_id)
 
 
@@ -393,7 +376,10 @@ def cancel_registration(registration_id: int):
 @bp.response(200, ShiftListSchema)
 @bp.doc(security=BEARER)
 def list_shifts(args):
-    """Open shifts starting in a window (default: the next 90 days)."""
+    """Open shifts starting in a window (default: the next 90 days).
+
+    As on the web page: approved volunteers and staff see them; other accounts get none.
+    """
     start = args.get("from_") or utcnow()
     end = args.get("to") or start + timedelta(days=SHIFT_WINDOW_DAYS)
     if end <= start:
@@ -401,8 +387,9 @@ def list_shifts(args):
             _("The end of the window is before its start."),
             {"to": [_("The end of the window is before its start.")]},
         )
-    shifts = shift_service.open_shifts(
-        start, end, branch_id=args.get("branch"), role_id=args.get("role")
+    user = api_tokens.current_user()
+    shifts = shift_service.open_shifts_for(
+        user, start, end, branch_id=args.get("branch"), role_id=args.get("role")
     )
     return {"items": shifts}
 

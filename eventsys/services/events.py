@@ -29,6 +29,8 @@ from eventsys.models import (
 )
 from eventsys.models.registrations import ACTIVE_STATUSES
 from eventsys.services import audit, outbox
+from eventsys.services import registrations as registration_service
+from eventsys.text import has_controls
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +60,19 @@ EDITABLE_FIELDS = (
 AUDITED_FIELDS = (*EDITABLE_FIELDS, "status", "cancel_reason", "sequence")
 # A change to any of these is a change calendar clients must pick up (RFC 5545 SEQUENCE).
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "venue_id", "online", "online_url", "status")
+# A change to any of these moves the event: everyone booked is told.
+MOVE_FIELDS = ("starts_at", "ends_at", "venue_id", "online", "online_url")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+# What any door may store: instants within a programme's reach (further ones only overflow
+# date arithmetic), ids that fit the database's keys, seats a building can hold.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 12, 31, 23, 59, tzinfo=UTC)
+MAX_ID = 2**31 - 1
+MAX_CAPACITY = 100_000
+# Fields shown on one line: in mail subjects, calendar SUMMARY and LOCATION lines.
+ONE_LINE_FIELDS = ("title", "online_url", "speaker_name", "speaker_title")
 
 
 class EventError(ValueError):
@@ -117,6 +129,11 @@ def validate(values: dict, *, confirm_capacity: bool = False, event: Event | Non
         errors["title"] = _("Give the event a title.")
     elif len(title) > 200:
         errors["title"] = _("Keep the title under 200 characters.")
+    for name in ONE_LINE_FIELDS:
+        if has_controls(values[name]):
+            errors.setdefault(
+                name, _("Write this on one line, without tabs or control characters.")
+            )
 
     starts, ends = values["starts_at"], values["ends_at"]
     if not _is_aware(starts):
@@ -125,6 +142,16 @@ def validate(values: dict, *, confirm_capacity: bool = False, event: Event | Non
         errors["ends_at"] = _("Give the end date and time.")
     elif _is_aware(starts) and ends <= starts:
         errors["ends_at"] = _("The event must end after it starts.")
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if _is_aware(values[name]) and not EARLIEST <= values[name] <= LATEST:
+            errors[name] = _(
+                "Give a date between the years %(first)s and %(last)s.",
+                first=EARLIEST.year,
+                last=LATEST.year,
+            )
+    for name in ("venue_id", "series_id", "campaign_id", "parent_id"):
+        if values[name] is not None and not 0 < values[name] <= MAX_ID:
+            values = {**values, name: -1}  # no such row: the checks below say it is unknown
 
     opens, closes = values["registration_opens_at"], values["registration_closes_at"]
     if closes is not None and _is_aware(starts) and closes > starts:
@@ -139,6 +166,8 @@ def validate(values: dict, *, confirm_capacity: bool = False, event: Event | Non
     capacity = values["capacity"]
     if capacity is not None and capacity < 0:
         errors["capacity"] = _("Capacity cannot be negative; leave it empty for no registration.")
+    elif capacity is not None and capacity > MAX_CAPACITY:
+        errors["capacity"] = _("At most %(max)s seats.", max=MAX_CAPACITY)
     if values["max_party_size"] is None or values["max_party_size"] < 1:
         errors["max_party_size"] = _("A party is at least one person.")
 
@@ -269,7 +298,11 @@ def update_event(
     confirm_capacity: bool = False,
     exhibition: dict | None = None,
 ) -> Event:
-    """Change an event; a new time, place or status raises its sequence number."""
+    """Change an event; a new time, place or status raises its sequence number, and a new
+    time or place is mailed to every reader booked (in this transaction).
+
+    Staff doors call ``edit_event``, which sends a capacity change through the
+    registration rules instead."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s.", fields=", ".join(sorted(unknown))))
@@ -280,6 +313,7 @@ def update_event(
         validate_opening_hours(exhibition.get("opening_hours"))
     before = audit.snapshot(event, AUDITED_FIELDS)
     exhibition_before = _exhibition_snapshot(event)
+    was = registration_service.placing(event)
     for name, value in merged.items():
         setattr(event, name, value)
     if exhibition is not None or merged["kind"] == EventKind.EXHIBITION:
@@ -288,7 +322,58 @@ def update_event(
         )
     if any(before[f] != audit.snapshot(event, (f,))[f] for f in SEQUENCE_FIELDS):
         event.sequence += 1
-    return _audited_change(event, actor, "event.update", before, exhibition_before)
+    _audited_change(event, actor, "event.update", before, exhibition_before)
+    if any(before[f] != audit.snapshot(event, (f,))[f] for f in MOVE_FIELDS):
+        registration_service.queue_moved_mails(event, was)
+    return event
+
+
+def edit_event(
+    event: Event,
+    actor: User | None,
+    values: dict,
+    *,
+    status: str | None = None,
+    cancel_reason: str = "",
+    confirm_capacity: bool = False,
+    exhibition: dict | None = None,
+) -> Event:
+    """Every staff door's way to change an event (the edit form, the API). Commits.
+
+    The fields go through ``update_event`` and a new status through ``publish`` or
+    ``cancel``; then a new capacity of an event taking registrations goes through
+    ``registrations.change_capacity``, so that raising it promotes the waiting list and
+    tells those readers, whichever door it came through. Everything is validated first.
+    """
+    values = dict(values)
+    seats = (
+        "capacity" in values
+        and event.capacity is not None
+        and values["capacity"] is not None
+        and values["capacity"] != event.capacity
+    )
+    new_capacity = values.pop("capacity") if seats else None
+    if seats:
+        current = {name: getattr(event, name) for name in EDITABLE_FIELDS}
+        validate(
+            _clean({**current, **values, "capacity": new_capacity}),
+            confirm_capacity=confirm_capacity,
+            event=event,
+        )
+    if values or exhibition is not None:
+        update_event(event, actor, values, confirm_capacity=confirm_capacity, exhibition=exhibition)
+    if status == EventStatus.PUBLISHED:
+        publish(event, actor)
+    elif status == EventStatus.CANCELLED:
+        cancel(event, cancel_reason, actor)
+    db.session.commit()
+    if seats:
+        try:
+            event = registration_service.change_capacity(event, new_capacity, actor)
+        except registration_service.RegistrationError as error:
+            db.session.rollback()
+            raise EventError(error.message, {"capacity": error.message}) from None
+    return event
 
 
 def _exhibition_snapshot(event: Event) -> dict:

@@ -11,8 +11,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
-from eventsys.services import outbox
+from eventsys.services import links, outbox
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ class Reminder:
 
 def registration_reminders(now: datetime) -> Iterable[Reminder]:
     """Confirmed parties of published events starting within the next day."""
-    from eventsys.services.registrations import absolute_url, local_text
+    from eventsys.services.registrations import local_text
 
     query = (
         sa.select(Registration)
@@ -65,12 +67,12 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
         user, event = registration.user, registration.event
         if not user.active:
             continue
-        link = absolute_url("registrations.show", registration_id=registration.id)
+        link = links.external_url("registrations.show", registration_id=registration.id)
         where = str(event.venue) if event.venue is not None else event.online_url
         with force_locale(user.locale):
             yield Reminder(
                 to=user.email,
-                subject=_("Tomorrow: %(title)s", title=event.title),
+                subject=_subject(event, now),
                 body=_(
                     'Dear %(name)s,\n\na reminder: "%(title)s" starts on %(when)s at '
                     "%(where)s. You are registered for %(size)s people. Show the QR code at "
@@ -85,6 +87,15 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
                 ),
                 dedupe_key=registration_key(registration.id),
             )
+
+
+def _subject(event: Event, now: datetime) -> str:
+    """Today or tomorrow, as the library's calendar has it: within the lead time an event
+    can start later the same day as well as the next."""
+    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    if event.starts_at.astimezone(zone).date() == now.astimezone(zone).date():
+        return _("Today: %(title)s", title=event.title)
+    return _("Tomorrow: %(title)s", title=event.title)
 
 
 def registration_key(registration_id: int | str) -> str:

@@ -145,7 +145,7 @@ def _prefill(form: EventForm, event: Event) -> None:
 
 
 def _event_page(form: EventForm, save, success: str, event_id: int | None = None):
-    """Save the posted event through ``save`` (create_event, or update_event bound to the
+    """Save the posted event through ``save`` (create_event, or edit_event bound to the
     event) and go to its page; else show the form again with what was wrong."""
     saved = _submit(
         form,
@@ -184,7 +184,7 @@ def event_edit(event_id: int):
     if request.method == "GET":
         _prefill(form, event)
     return _event_page(
-        form, partial(event_service.update_event, event), _("Changes saved."), event_id
+        form, partial(event_service.edit_event, event), _("Changes saved."), event_id
     )
 
 
