@@ -5,7 +5,7 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -140,7 +140,6 @@ def tell_owner_of_signup(user: User, password: str) -> None:
     hash_password(password)
     if not user.active:
         return
-    base = current_app.config["EVENTSYS_BASE_URL"].rstrip("/")
     with force_locale(user.locale):
         outbox.queue(
             user.email,
@@ -151,8 +150,8 @@ def tell_owner_of_signup(user: User, password: str) -> None:
                 "If you forgot your password, set a new one here:\n%(reset)s\n\n"
                 "If it was not you, ignore this mail: nothing was changed.",
                 name=user.display_name,
-                login=base + url_for("auth.login"),
-                reset=base + url_for("auth.request_reset"),
+                login=links.external_url("auth.login"),
+                reset=links.external_url("auth.request_reset"),
             ),
         )
 
