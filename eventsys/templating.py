@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from eventsys.i18n import LANGUAGE_NAMES
+from eventsys.services import links
 
 _NAMED_FORMATS = ("short", "medium", "long", "full")
 # The 24-hour clock in both languages, as on the library's notices, mails and tickets.
@@ -113,6 +114,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_time, "time")
     app.add_template_global(url_with)
+    app.add_template_global(links.external_url)
     app.add_template_global(get_locale)
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(main_navigation)
