@@ -97,6 +97,19 @@ def test_feed_url_property_uses_the_base_url(client, make_event):
     assert EVIL.encode() not in body
 
 
+def test_subscription_addresses_on_pages_use_the_base_url(client, client_as, make_event):
+    """Feed addresses shown for copying leave the page for a calendar app: no forged host."""
+    event = make_event()
+    pages = [client.get("/calendar/", headers={"Host": EVIL}).data]
+    reader = client_as(Role.READER)
+    reader.post("/calendar/token", data={})
+    pages.append(reader.get("/auth/account", headers={"Host": EVIL}).data)
+    pages.append(client.get(f"/lectures/{event.id}", headers={"Host": EVIL}).data)
+    for page in pages:
+        assert EVIL.encode() not in page
+    assert f"webcal://{BASE.split('://', 1)[1]}/calendar/".encode() in pages[0]
+
+
 def test_shift_move_mail_links_to_the_base_url(app, make_user, make_venue):
     role = VolunteerRole(name="阅读指导", name_en="Reading guide")
     db.session.add(role)

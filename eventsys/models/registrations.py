@@ -25,8 +25,42 @@ ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLI
 ACCESS_NEEDS = ("wheelchair", "hearing_loop", "sign_language", "other")
 
 
+# Short enough to type at the door, without look-alikes (0/O, 1/I/L): 31**8 ≈ 8.5e11
+# codes, unguessable behind the door's rate limit (RATELIMIT_TOKENS).
+CHECKIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CHECKIN_CODE_LENGTH = 8
+
+
 def new_checkin_code() -> str:
-    return secrets.token_urlsafe(12)
+    """A fresh check-in code, stored without the dash it is shown with."""
+    return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
+
+
+def is_short_code(code: str) -> bool:
+    return len(code) == CHECKIN_CODE_LENGTH and all(c in CHECKIN_ALPHABET for c in code)
+
+
+def format_checkin_code(code: str) -> str:
+    """``ABCD-EFGH`` for a short code; older long codes are shown as they are."""
+    if is_short_code(code):
+        half = CHECKIN_CODE_LENGTH // 2
+        return f"{code[:half]}-{code[half:]}"
+    return code
+
+
+def checkin_code_candidates(typed: str) -> list[str]:
+    """The stored codes that what staff typed or scanned may stand for.
+
+    A short code is accepted in any case, with or without its dash and with spaces; an
+    older long code (mixed case, may hold "-" and "_") only exactly, apart from the
+    spaces around it.
+    """
+    exact = (typed or "").strip()
+    candidates = [exact] if exact else []
+    short = "".join(c for c in exact if not c.isspace() and c != "-").upper()
+    if is_short_code(short) and short != exact:
+        candidates.append(short)
+    return candidates
 
 
 class Registration(db.Model):
@@ -70,6 +104,10 @@ class Registration(db.Model):
     # answer to that request need not count again. Forgotten as soon as the session
     # expires the row (any later commit), so it is never out of date.
     known_waitlist_position = None
+
+    @property
+    def shown_checkin_code(self) -> str:
+        return format_checkin_code(self.checkin_code)
 
     @property
     def is_active(self) -> bool:

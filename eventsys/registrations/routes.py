@@ -1,12 +1,8 @@
 """Thin views: form → services.registrations → flash → redirect."""
 
-import csv
-import io
-
 import segno
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -16,12 +12,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from openpyxl import Workbook
 from werkzeug.routing import BuildError
 
+from eventsys import exports
 from eventsys.auth.decorators import staff_required
 from eventsys.db_types import utcnow
+from eventsys.exports import Table
 from eventsys.extensions import db, limiter
 from eventsys.models import Event, EventStatus, Registration, User
 from eventsys.registrations import bp
@@ -32,10 +30,11 @@ from eventsys.registrations.forms import (
     ReaderSearchForm,
     RegisterForm,
     StaffRegisterForm,
+    UndoNoShowForm,
     WalkInForm,
 )
 from eventsys.services import registrations as service
-from eventsys.services.links import event_url
+from eventsys.services.links import event_url, external_url
 from eventsys.services.registrations import NEED_LABELS, STATUS_LABELS, RegistrationError
 
 
@@ -151,19 +150,35 @@ def qr_svg(code: str) -> str:
     )
 
 
+def _personal_feed_url() -> str | None:
+    """The reader's private calendar address as a webcal:// link, or None without one.
+
+    Read by a calendar app far from this request: built on the configured base URL."""
+    token = current_user.calendar_token
+    if not token:
+        return None
+    url = external_url("calendar.personal_feed", token=token)
+    return "webcal://" + url.split("://", 1)[1]
+
+
 @bp.get("/registrations/<int:registration_id>")
 @login_required
 def show(registration_id: int):
     registration = _own_registration(registration_id)
+    event = registration.event
+    now = utcnow()
     return render_template(
         "registrations/show.html",
         registration=registration,
         event=registration.event,
         position=service.waitlist_position(registration),
-        qr=qr_svg(registration.checkin_code) if registration.status == service.CONFIRMED else None,
+        qr=qr_svg(registration.checkin_code) if service.admits(registration) else None,
         event_link=event_page(registration.event),
-        cancellable=registration.is_active and registration.event.starts_at > utcnow(),
-        status_labels=STATUS_LABELS,
+        feed_url=_personal_feed_url(),
+        calendar_links=registration.is_active and not event.is_cancelled and event.ends_at > now,
+        cancellable=registration.is_active and not event.is_cancelled and event.starts_at > now,
+        shown_status=service.shown_status(registration),
+        status_labels=service.SHOWN_STATUS_LABELS,
         need_labels=NEED_LABELS,
     )
 
@@ -194,15 +209,20 @@ def mine():
         .where(Registration.user_id == current_user.id)
         .order_by(Event.starts_at.desc(), Registration.id.desc())
     ).all()
-    upcoming = sorted((r for r in rows if r.event.ends_at > now), key=lambda r: r.event.starts_at)
+    # Cancelled by the reader, by staff or with the event: their own list, not "upcoming".
+    ahead = sorted((r for r in rows if r.event.ends_at > now), key=lambda r: r.event.starts_at)
+    upcoming = [r for r in ahead if service.shown_status(r) in service.ACTIVE_STATUSES]
+    cancelled = [r for r in ahead if service.shown_status(r) not in service.ACTIVE_STATUSES]
     past = [r for r in rows if r.event.ends_at <= now]
     positions = {r.id: service.waitlist_position(r) for r in upcoming}
     return render_template(
         "registrations/mine.html",
         upcoming=upcoming,
+        cancelled=cancelled,
         past=past,
         positions=positions,
-        status_labels=STATUS_LABELS,
+        shown_status=service.shown_status,
+        status_labels=service.SHOWN_STATUS_LABELS,
         suspended=service.is_suspended(current_user),
         suspension=service.suspension_message(current_user)
         if service.is_suspended(current_user)
@@ -241,8 +261,10 @@ def staff_list(event_id: int):
         )
     )
     positions = {r.id: service.waitlist_position(r) for r in rows}
+    now = utcnow()
     return render_template(
         "registrations/staff_list.html",
+        suspended={r.user_id for r in rows if service.is_suspended(r.user, now)},
         event=event,
         rows=rows,
         q=q,
@@ -258,81 +280,14 @@ def staff_list(event_id: int):
     )
 
 
-EXPORT_COLUMNS = (
-    "name",
-    "email",
-    "card_number",
-    "phone",
-    "party_size",
-    "status",
-    "waitlist_position",
-    "needs",
-    "needs_note",
-    "source",
-    "registered_at",
-    "checked_in_at",
-)
+SOURCE_LABELS = {
+    service.ONLINE: _l("Online"),
+    service.STAFF: _l("Staff"),
+}
 
 
-def _export_rows(event: Event, q: str, status: str):
-    for r in _staff_rows(event, q, status):
-        yield [
-            r.user.display_name,
-            r.user.email,
-            r.user.card_number or "",
-            r.user.phone or "",
-            r.party_size,
-            str(STATUS_LABELS.get(r.status, r.status)),
-            service.waitlist_position(r) or "",
-            ", ".join(str(NEED_LABELS.get(n, n)) for n in r.needs_list),
-            r.needs_note,
-            r.source,
-            service.local_text(r.created_at),
-            service.local_text(r.checked_in_at) if r.checked_in_at else "",
-        ]
-
-
-def _cell(value):
-    # A leading = + - @ would make spreadsheets run the text as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-@bp.get("/staff/events/<int:event_id>/registrations.<any(csv, xlsx):fmt>")
-@staff_required
-def export(event_id: int, fmt: str):
-    event = _event_or_404(event_id)
-    q, status = request.args.get("q", ""), request.args.get("status", "")
-    header = [str(h) for h in _export_header()]
-    rows = [[_cell(v) for v in row] for row in _export_rows(event, q, status)]
-    filename = f"registrations-event-{event.id}.{fmt}"
-    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads UTF-8 only with a BOM
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers=disposition)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Registrations")[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
-    )
-
-
-def _export_header():
-    return (
+def _export_header() -> list[str]:
+    return [
         _("Name"),
         _("Email"),
         _("Card number"),
@@ -345,7 +300,34 @@ def _export_header():
         _("Source"),
         _("Registered at"),
         _("Checked in at"),
-    )
+    ]
+
+
+def _export_rows(event: Event, q: str, status: str):
+    for r in _staff_rows(event, q, status):
+        yield [
+            r.user.display_name,
+            r.user.email,
+            r.user.card_number or "",
+            r.user.phone or "",
+            r.party_size,
+            STATUS_LABELS.get(r.status, r.status),
+            service.waitlist_position(r) or "",
+            ", ".join(str(NEED_LABELS.get(n, n)) for n in r.needs_list),
+            r.needs_note,
+            SOURCE_LABELS.get(r.source, r.source),
+            service.local_text(r.created_at),
+            service.local_text(r.checked_in_at) if r.checked_in_at else "",
+        ]
+
+
+@bp.get("/staff/events/<int:event_id>/registrations.<any(csv, xlsx):fmt>")
+@staff_required
+def export(event_id: int, fmt: str):
+    event = _event_or_404(event_id)
+    q, status = request.args.get("q", ""), request.args.get("status", "")
+    table = Table(_("Registrations"), _export_header(), list(_export_rows(event, q, status)))
+    return exports.download([table], f"registrations-event-{event.id}", fmt, titles=False)
 
 
 def _find_readers(text: str) -> list[User]:
@@ -462,13 +444,34 @@ def _checkin_page(event: Event, form: CheckInForm, result=None, error=None, stat
             matches=matches,
             searched=bool(q.strip()),
             walk_in_form=WalkInForm(formdata=None),
+            room=service.room_capacity(event),
+            closed=service.door_refusal(event),
             need_labels=NEED_LABELS,
         ),
         status,
     )
 
 
+def _tokens_limit() -> str:
+    return current_app.config["RATELIMIT_TOKENS"]
+
+
+def _per_account() -> str:
+    # Per account, not per address: the desks of a library often share one address.
+    if current_user.is_authenticated:
+        return f"account-{current_user.id}"
+    return request.remote_addr or "unknown"
+
+
+def _code_refused(response) -> bool:
+    return response.status_code == 422
+
+
+# Only refused codes count, so a busy door scanning valid codes is never throttled.
 @bp.route("/staff/events/<int:event_id>/checkin", methods=["GET", "POST"])
+@limiter.limit(
+    _tokens_limit, key_func=_per_account, deduct_when=_code_refused, exempt_when=_not_post
+)
 @staff_required
 def checkin(event_id: int):
     event = _event_or_404(event_id)
@@ -510,10 +513,12 @@ def walk_ins(event_id: int):
     event = _event_or_404(event_id)
     form = WalkInForm()
     if not form.validate_on_submit():
-        flash(_("Add or remove one walk-in at a time."), "error")
+        flash(_("Enter the number of walk-ins to add, or to remove with a minus."), "error")
     else:
         try:
-            count = service.record_walk_ins(event, form.delta.data, current_user)
+            count = service.record_walk_ins(
+                event, form.delta.data, current_user, over_capacity=form.over_capacity.data
+            )
         except RegistrationError as error:
             flash(error.message, "error")
         else:
@@ -542,3 +547,65 @@ def close(event_id: int):
                 "success",
             )
     return redirect(url_for("registrations.staff_list", event_id=event_id))
+
+
+@bp.post("/staff/registrations/<int:registration_id>/undo-no-show")
+@staff_required
+def undo_no_show(registration_id: int):
+    registration = db.session.get(Registration, registration_id)
+    form = UndoNoShowForm()
+    if registration is None:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    event_id, name = registration.event_id, registration.user.display_name
+    try:
+        service.undo_no_show(registration, current_user, attended=form.outcome.data == "attended")
+    except RegistrationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The no-show of %(name)s is undone.", name=name), "success")
+    return redirect(url_for("registrations.staff_list", event_id=event_id))
+
+
+@bp.get("/staff/readers/<int:user_id>")
+@staff_required
+def staff_reader(user_id: int):
+    """A reader as the desk needs them: suspension and recent registrations."""
+    reader = db.get_or_404(User, user_id)
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == reader.id)
+        .order_by(Event.starts_at.desc(), Registration.id.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "registrations/staff_reader.html",
+        reader=reader,
+        rows=rows,
+        suspended=service.is_suspended(reader),
+        shown_status=service.shown_status,
+        status_labels=service.SHOWN_STATUS_LABELS,
+    )
+
+
+@bp.post("/staff/readers/<int:user_id>/lift-suspension")
+@staff_required
+def lift_suspension(user_id: int):
+    reader = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.lift_suspension(reader, current_user)
+    except RegistrationError as error:
+        flash(error.message, "info")
+    else:
+        flash(
+            _(
+                "The suspension of %(name)s is lifted; they are told by mail.",
+                name=reader.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("registrations.staff_reader", user_id=reader.id))

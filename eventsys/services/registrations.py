@@ -19,15 +19,18 @@ transaction (it has written nothing before the lock); the others commit the call
 work before they start.
 """
 
+import base64
+import io
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import segno
 import sqlalchemy as sa
 from cachetools import TTLCache, cached
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,7 +42,12 @@ from eventsys.database import commit_without_expiring, write_turn
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, EventStatus, Registration, RegistrationStatus, User
-from eventsys.models.registrations import ACCESS_NEEDS, ACTIVE_STATUSES, new_checkin_code
+from eventsys.models.registrations import (
+    ACCESS_NEEDS,
+    ACTIVE_STATUSES,
+    checkin_code_candidates,
+    new_checkin_code,
+)
 from eventsys.services import audit, ical, links, outbox, policies
 
 log = logging.getLogger(__name__)
@@ -55,7 +63,7 @@ SOURCES = (ONLINE, STAFF)
 
 MAX_NOTE_LENGTH = 300
 MAX_CAPACITY = 100_000
-MAX_WALK_IN_STEP = 1000
+MAX_WALK_IN_STEP = 50  # a bigger step is a typing slip, not a crowd
 
 NEED_LABELS = {
     "wheelchair": _l("Wheelchair access"),
@@ -70,6 +78,10 @@ STATUS_LABELS = {
     CANCELLED: _l("Cancelled"),
     NO_SHOW: _l("Did not come"),
 }
+
+# What readers are shown for a registration whose event the library cancelled.
+EVENT_CANCELLED = "event_cancelled"
+SHOWN_STATUS_LABELS = {**STATUS_LABELS, EVENT_CANCELLED: _l("Event cancelled")}
 
 
 class RegistrationError(ValueError):
@@ -157,23 +169,14 @@ def _free_seats(event_id: int, seats: int) -> None:
     db.session.execute(_FREE_SEATS, {"event_id": event_id, "seats": seats})
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """A full link for mails, also outside a request (CLI, cron)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["EVENTSYS_BASE_URL"]
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
-
-
-def _calendar_file_key(event: Event) -> tuple:
-    site = request.host_url if has_request_context() else current_app.config["EVENTSYS_BASE_URL"]
+def _calendar_file_key(event: Event, waitlisted: bool = False) -> tuple:
     return (
         event.uid,
         event.sequence,
         event.updated_at,
+        waitlisted,
         str(get_locale()),
-        site,
+        current_app.config["EVENTSYS_BASE_URL"],
         current_app.config["EVENTSYS_TIMEZONE"],
     )
 
@@ -182,12 +185,32 @@ def _calendar_file_key(event: Event) -> tuple:
 # of the event, language and site. Kept for a minute, so that a renamed venue or series
 # (which leaves the event's own version alone) shows up soon.
 @cached(TTLCache(maxsize=256, ttl=60), key=_calendar_file_key, lock=threading.Lock())
-def _ics_attachment(event: Event) -> dict:
-    content = ical.to_bytes(ical.event_calendar([event])).decode()
+def _ics_attachment(event: Event, waitlisted: bool = False) -> dict:
+    """The event for the reader's calendar; a waiting reader's copy is tentative."""
+    options = ical.FeedOptions(reader_status={event.id: WAITLISTED} if waitlisted else {})
+    content = ical.to_bytes(ical.feed_calendar([event], options)).decode()
     return {
         "filename": "event.ics",
         "content_type": "text/calendar; charset=utf-8",
         "content": content,
+    }
+
+
+QR_CONTENT_ID = "checkin-qr@eventsys"
+
+
+def _qr_attachment(code: str) -> dict:
+    """The check-in code as a QR image inside the mail, so the door can scan the mail alone
+    (no login, no remote image for the mail client to block)."""
+    png = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    return {
+        "filename": "checkin-qr.png",
+        "content_type": "image/png",
+        "encoding": "base64",
+        "content": base64.b64encode(png.getvalue()).decode("ascii"),
+        "content_id": QR_CONTENT_ID,
+        "alt": code,
     }
 
 
@@ -278,6 +301,18 @@ def waitlist_length(event: Event) -> int:
     )
 
 
+def shown_status(registration: Registration) -> str:
+    """The status a reader should see: a seat at a cancelled event is no seat at all."""
+    if registration.is_active and registration.event.is_cancelled:
+        return EVENT_CANCELLED
+    return registration.status
+
+
+def admits(registration: Registration) -> bool:
+    """Whether the registration's code gets anyone in, so that its QR code is worth showing."""
+    return registration.status == CONFIRMED and not registration.event.is_cancelled
+
+
 def suspension_message(user: User) -> str:
     return _(
         "Online registration is suspended until %(until)s because of repeated no-shows. "
@@ -365,14 +400,16 @@ def register(
     if active_registration(event, user) is not None:
         raise _duplicate()
     event_id = event.id
-    # Built before the lock: the calendar file is the slowest part of a registration.
+    # Built before the lock: the calendar file and the QR image are the slowest part of a
+    # registration.
+    code = _unused_checkin_code()
     with force_locale(user.locale):
-        calendar_file = _ics_attachment(event)
+        attachments = [_ics_attachment(event), _qr_attachment(code)]
 
     # The read above needs no commit first: SQLite opens the write transaction at the
     # first UPDATE, and on PostgreSQL (READ COMMITTED) the UPDATE sees the latest row.
     with write_turn(event_id):
-        registration = _claim(event, user, size, needs_text, note, source)
+        registration = _claim(event, user, size, needs_text, note, source, code)
         if actor is not None and by_staff:
             audit.record(
                 actor,
@@ -381,7 +418,7 @@ def register(
                 None,
                 audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
             )
-        _queue_registered_mail(registration, calendar_file)
+        _queue_registered_mail(registration, attachments)
         # Everything loaded is still true after this commit, except the event's seat count.
         commit_without_expiring()
     db.session.expire(event, ["seats_taken"])
@@ -396,7 +433,21 @@ def register(
     return registration
 
 
-def _claim(event: Event, user: User, size: int, needs: str, note: str, source: str) -> Registration:
+def _unused_checkin_code() -> str:
+    """A new code that no registration holds yet (a clash is rare, but the column is
+    unique and a clash under the lock would read as "registered already")."""
+    while True:
+        code = new_checkin_code()
+        taken = db.session.scalar(
+            sa.select(Registration.id).where(Registration.checkin_code == code)
+        )
+        if taken is None:
+            return code
+
+
+def _claim(
+    event: Event, user: User, size: int, needs: str, note: str, source: str, code: str
+) -> Registration:
     """Take the seats or join the waitlist; the new registration, in the open transaction."""
     try:
         confirmed = _take_seats(event.id, size)
@@ -408,7 +459,7 @@ def _claim(event: Event, user: User, size: int, needs: str, note: str, source: s
             if not confirmed and not state.waitlist_enabled:
                 db.session.rollback()
                 raise RegistrationError("full", _("This event is fully booked."))
-        registration = _insert(event, user, size, confirmed, needs, note, source)
+        registration = _insert(event, user, size, confirmed, needs, note, source, code)
     except IntegrityError:
         db.session.rollback()
         raise _duplicate() from None
@@ -428,6 +479,7 @@ def _insert(
     needs: str,
     note: str,
     source: str,
+    code: str,
 ) -> Registration:
     """INSERT the row with one prepared statement, then hand it to the session as loaded.
 
@@ -442,7 +494,7 @@ def _insert(
         "status": CONFIRMED if confirmed else WAITLISTED,
         "needs": needs,
         "needs_note": note,
-        "checkin_code": new_checkin_code(),
+        "checkin_code": code,
         "source": source,
         "created_at": now,
         "confirmed_at": now if confirmed else None,
@@ -612,11 +664,11 @@ def change_capacity(event: Event, new_capacity, actor: User | None) -> Event:
 
 def check_in(event: Event, code: str) -> CheckIn:
     """Check a party in by the code of its QR code; twice is harmless. Commits."""
-    code = (code or "").strip()
     registration = None
-    if code and len(code) <= 64:
+    candidates = checkin_code_candidates(code) if len(code or "") <= 64 else []
+    if candidates:
         registration = db.session.scalar(
-            sa.select(Registration).where(Registration.checkin_code == code)
+            sa.select(Registration).where(Registration.checkin_code.in_(candidates))
         )
     if registration is None:
         raise RegistrationError("not_found", _("Unknown code: no registration has this code."))
@@ -633,12 +685,64 @@ def check_in(event: Event, code: str) -> CheckIn:
 
 
 def check_in_registration(registration: Registration) -> CheckIn:
+    """Check a party in that staff found by name, card number or phone. Commits."""
     return _check_in(registration)
+
+
+def check_in_window(event: Event) -> tuple[datetime, datetime]:
+    """When the door is open: from EVENTSYS_CHECKIN_OPENS_MINUTES before the start to the
+    end of the event's last local day, so that a code cannot be used days before or after."""
+    minutes = current_app.config["EVENTSYS_CHECKIN_OPENS_MINUTES"]
+    zone = _zone()
+    last = event.ends_at.astimezone(zone)
+    if last.time() == time.min:
+        last -= timedelta(microseconds=1)  # ending at midnight ends the day before
+    closes = datetime.combine(last.date() + timedelta(days=1), time.min, tzinfo=zone)
+    return event.starts_at - timedelta(minutes=minutes), closes.astimezone(UTC)
+
+
+def door_refusal(event: Event, now: datetime | None = None) -> RegistrationError | None:
+    """Why nobody can be checked in to ``event`` now, or None while the door is open."""
+    if event.is_cancelled:
+        return RegistrationError(
+            "cancelled",
+            _(
+                "This event is cancelled (%(reason)s); nobody can be checked in.",
+                reason=event.cancel_reason or "—",
+            ),
+        )
+    if event.status == EventStatus.DRAFT:
+        return RegistrationError(
+            "draft", _("This event is not published; nobody can be checked in.")
+        )
+    now = now or utcnow()
+    opens, closes = check_in_window(event)
+    if now < opens:
+        return RegistrationError(
+            "not_started",
+            _(
+                "Check-in opens at %(when)s, %(minutes)s minutes before the start.",
+                when=local_text(opens),
+                minutes=current_app.config["EVENTSYS_CHECKIN_OPENS_MINUTES"],
+            ),
+        )
+    if now >= closes:
+        return RegistrationError(
+            "past",
+            _(
+                "Check-in closed at %(when)s, at the end of the event's day.",
+                when=local_text(closes),
+            ),
+        )
+    return None
 
 
 def _check_in(registration: Registration) -> CheckIn:
     if registration.checked_in_at is not None:
         return CheckIn(registration, already=True)
+    closed = door_refusal(registration.event)
+    if closed is not None:
+        raise closed
     if registration.status == CANCELLED:
         raise RegistrationError("cancelled", _("This registration was cancelled."))
     if registration.status == WAITLISTED:
@@ -687,8 +791,32 @@ def find(event: Event, query: str, *, limit: int = 20, statuses=None) -> list[Re
     return list(db.session.scalars(select))
 
 
-def record_walk_ins(event: Event, delta, actor: User | None) -> int:
-    """Add (or, to correct, remove) walk-ins; never below 0. Returns the new count. Commits."""
+def room_capacity(event: Event) -> int | None:
+    """How many people the room holds: the venue's seats, else the event's; None if unknown."""
+    if event.venue is not None and event.venue.capacity:
+        return event.venue.capacity
+    return event.capacity or None
+
+
+def _checked_in_people(event_id):
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
+        .where(
+            Registration.event_id == event_id,
+            Registration.checked_in_at.is_not(None),
+            Registration.status != CANCELLED,
+        )
+        .scalar_subquery()
+    )
+
+
+def record_walk_ins(event: Event, delta, actor: User | None, *, over_capacity: bool = False) -> int:
+    """Add (or, to correct, remove) walk-ins; returns the new count. Commits.
+
+    Each step is bounded and the count never goes below 0. More people than the room holds
+    (checked in plus walk-ins) need ``over_capacity``, given by staff who counted them;
+    the audit entry says so.
+    """
     try:
         delta = int(delta)
     except (TypeError, ValueError):
@@ -696,21 +824,55 @@ def record_walk_ins(event: Event, delta, actor: User | None) -> int:
     if delta == 0 or abs(delta) > MAX_WALK_IN_STEP:
         raise RegistrationError(
             "bad_input",
-            _("Add or remove between 1 and %(max)s walk-ins.", max=MAX_WALK_IN_STEP),
+            _("Add or remove between 1 and %(max)s walk-ins at a time.", max=MAX_WALK_IN_STEP),
         )
-    event_id = event.id
+    if event.is_cancelled:
+        raise RegistrationError("cancelled", _("This event is cancelled; it has no walk-ins."))
+    event_id, room = event.id, room_capacity(event)
     db.session.commit()
+    present = _checked_in_people(event_id)
+    update = sa.update(Event).where(Event.id == event_id, Event.walk_ins + delta >= 0)
+    if delta > 0 and room is not None and not over_capacity:
+        update = update.where(Event.walk_ins + delta + present <= room)
     result = db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id, Event.walk_ins + delta >= 0)
-        .values(walk_ins=Event.walk_ins + delta, updated_at=Event.updated_at)
+        update.values(walk_ins=Event.walk_ins + delta, updated_at=Event.updated_at)
     )
     if result.rowcount != 1:
         db.session.rollback()
-        raise RegistrationError("bad_input", _("There are no walk-ins to remove."))
+        event = db.session.get(Event, event_id)
+        db.session.refresh(event)
+        if event.walk_ins + delta < 0:
+            raise RegistrationError(
+                "bad_input",
+                _("There are no walk-ins to remove.")
+                if event.walk_ins == 0
+                else _("Only %(count)s walk-ins can be removed.", count=event.walk_ins),
+            )
+        raise RegistrationError(
+            "over_capacity",
+            _(
+                "With %(delta)s more walk-ins, %(total)s people would be in a room for "
+                "%(room)s. If they are really there, tick the confirmation and record them "
+                "again.",
+                delta=delta,
+                total=event.walk_ins + delta + db.session.scalar(sa.select(present)),
+                room=room,
+            ),
+        )
     event = db.session.get(Event, event_id)
     db.session.refresh(event)
-    audit.record(actor, "event.walk_ins", event, None, {"delta": delta, "walk_ins": event.walk_ins})
+    total = event.walk_ins + db.session.scalar(sa.select(_checked_in_people(event_id)))
+    audit.record(
+        actor,
+        "event.walk_ins",
+        event,
+        None,
+        {
+            "delta": delta,
+            "walk_ins": event.walk_ins,
+            "over_capacity": room is not None and delta > 0 and total > room,
+        },
+    )
     db.session.commit()
     return event.walk_ins
 
@@ -798,12 +960,77 @@ def _apply_noshow_policy(user: User, now: datetime, event: Event) -> None:
         )
 
 
+# ---------------------------------------------------------------- staff corrections
+
+
+def undo_no_show(registration: Registration, actor: User | None, *, attended: bool) -> Registration:
+    """Correct a no-show that staff know was wrong. Commits.
+
+    ``attended``: the party was there, so it counts as checked in (at the start) and takes
+    its seats back; otherwise it is excused and cancelled, counted nowhere. A suspension
+    the no-show led to stays until staff lift it.
+    """
+    if registration.status != NO_SHOW:
+        raise RegistrationError("bad_input", _("Only a no-show can be undone."))
+    registration_id, event_id = registration.id, registration.event_id
+    starts_at, size = registration.event.starts_at, registration.party_size
+    before = audit.snapshot(registration, ("status", "checked_in_at"))
+    if attended:
+        values = {"status": CONFIRMED, "checked_in_at": starts_at}
+    else:
+        values = {"status": CANCELLED, "cancelled_at": utcnow()}
+    db.session.commit()
+    with write_turn(event_id):
+        result = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration_id, Registration.status == NO_SHOW)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            raise RegistrationError("bad_input", _("Only a no-show can be undone."))
+        if attended:
+            _take_seats(event_id, size)  # seats_taken counts confirmed parties
+        db.session.expire_all()
+        registration = db.session.get(Registration, registration_id)
+        after = audit.snapshot(registration, ("status", "checked_in_at"))
+        audit.record(actor, "registration.undo_no_show", registration, before, after)
+        db.session.commit()
+    log.info("registration %s: no-show undone (%s)", registration_id, values["status"])
+    return registration
+
+
+def lift_suspension(user: User, actor: User | None) -> User:
+    """End a reader's no-show suspension now and tell them by mail. Commits."""
+    if not is_suspended(user):
+        raise RegistrationError(
+            "not_suspended", _("%(name)s is not suspended.", name=user.display_name)
+        )
+    before = audit.snapshot(user, ("suspended_until",))
+    user.suspended_until = None
+    audit.record(actor, "user.suspension_lift", user, before, {"suspended_until": None})
+    with force_locale(user.locale):
+        outbox.queue(
+            user.email,
+            _("Suspension lifted: you can register online again"),
+            _(
+                "Dear %(name)s,\n\nthe library has lifted the suspension of your online "
+                "registration. You can register for events online again.\n\nSuzhou Library",
+                name=user.display_name,
+            ),
+        )
+    db.session.commit()
+    log.info("user %s: suspension lifted", user.id)
+    return user
+
+
 # ---------------------------------------------------------------- mails
 
 
-def _queue_registered_mail(registration: Registration, calendar_file: dict) -> None:
+def _queue_registered_mail(registration: Registration, attachments: list[dict]) -> None:
+    """``attachments``: the calendar file and the QR image of the registration's code."""
     user, event = registration.user, registration.event
-    link = absolute_url("registrations.show", registration_id=registration.id)
+    link = links.external_url("registrations.show", registration_id=registration.id)
     with force_locale(user.locale):
         if registration.status == CONFIRMED:
             outbox.queue(
@@ -811,15 +1038,18 @@ def _queue_registered_mail(registration: Registration, calendar_file: dict) -> N
                 _("Registered: %(title)s", title=event.title),
                 _(
                     'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
-                    "confirmed (%(size)s people). Show the QR code at the door:\n%(link)s\n\n"
+                    "confirmed (%(size)s people).\n\nYour check-in code: %(code)s\n"
+                    "Show the QR code in this mail, or the code, at the door. Your "
+                    "registration:\n%(link)s\n\n"
                     "The event is attached for your calendar.\n\nSuzhou Library",
                     name=user.display_name,
                     title=event.title,
                     when=local_text(event.starts_at),
                     size=registration.party_size,
+                    code=registration.shown_checkin_code,
                     link=link,
                 ),
-                attachments=[calendar_file],
+                attachments=attachments,
                 dedupe_key=f"registered:registration:{registration.id}",
             )
         else:
@@ -842,23 +1072,25 @@ def _queue_registered_mail(registration: Registration, calendar_file: dict) -> N
 
 def _queue_promoted_mail(registration: Registration) -> None:
     user, event = registration.user, registration.event
-    link = absolute_url("registrations.show", registration_id=registration.id)
+    link = links.external_url("registrations.show", registration_id=registration.id)
     with force_locale(user.locale):
         outbox.queue(
             user.email,
             _("A seat for you: %(title)s", title=event.title),
             _(
                 "Dear %(name)s,\n\ngood news: seats freed up and your registration for "
-                '"%(title)s" on %(when)s is now confirmed (%(size)s people). Show the QR code '
-                "at the door:\n%(link)s\n\nIf you cannot come, please cancel so the next "
-                "reader gets the seat.\n\nSuzhou Library",
+                '"%(title)s" on %(when)s is now confirmed (%(size)s people).\n\n'
+                "Your check-in code: %(code)s\nShow the QR code in this mail, or the code, "
+                "at the door. Your registration:\n%(link)s\n\nIf you cannot come, please "
+                "cancel so the next reader gets the seat.\n\nSuzhou Library",
                 name=user.display_name,
                 title=event.title,
                 when=local_text(event.starts_at),
                 size=registration.party_size,
+                code=registration.shown_checkin_code,
                 link=link,
             ),
-            attachments=[_ics_attachment(event)],
+            attachments=[_ics_attachment(event), _qr_attachment(registration.checkin_code)],
             dedupe_key=f"promoted:registration:{registration.id}",
         )
 
@@ -884,7 +1116,7 @@ def _queue_cancelled_by_library_mail(registration: Registration) -> None:
 def _queue_cancelled_by_reader_mail(registration: Registration) -> None:
     """The reader's own cancellation, confirmed in writing (it may not have been them)."""
     user, event = registration.user, registration.event
-    link = absolute_url(links.event_endpoint(event), event_id=event.id)
+    link = links.event_url(event, external=True)
     with force_locale(user.locale):
         outbox.queue(
             user.email,
@@ -901,3 +1133,96 @@ def _queue_cancelled_by_reader_mail(registration: Registration) -> None:
             ),
             dedupe_key=f"cancelled-by-reader:registration:{registration.id}",
         )
+
+
+def place_text(event: Event) -> str:
+    """Where a reader goes: the branch and room, or the online link."""
+    if event.venue is not None:
+        return str(event.venue)
+    return event.online_url or ""
+
+
+@dataclass(frozen=True)
+class Placing:
+    """What readers knew of an event's time and place before a change."""
+
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+
+
+def placing(event: Event) -> Placing:
+    return Placing(event.starts_at, event.ends_at, place_text(event))
+
+
+def queue_moved_mails(event: Event, was: Placing) -> int:
+    """Tell every reader holding a seat or waiting that the event's time or place changed,
+    in their language, with the updated calendar file. In the caller's transaction; the
+    number of mails queued.
+
+    The dedupe key names the change (sequence, new time and place), so saving the same
+    change twice mails once. An event over both before and after the change is a record
+    being corrected: nobody is told.
+    """
+    if event.status != EventStatus.PUBLISHED or max(was.ends_at, event.ends_at) <= utcnow():
+        return 0
+    db.session.flush()  # the new place and the row's new version, for the calendar file
+    db.session.expire(event, ["venue"])
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+        .order_by(Registration.id)
+    ).all()
+    change = f"{event.starts_at:%Y%m%d%H%M}-{event.ends_at:%Y%m%d%H%M}:{event.venue_id}"
+    queued = 0
+    for registration in registrations:
+        user = registration.user
+        if not user.active:
+            continue
+        waiting = registration.status == WAITLISTED
+        with force_locale(user.locale):
+            subject, body = _moved_mail(registration, was)
+            queued += 1
+            outbox.queue(
+                user.email,
+                subject,
+                body,
+                attachments=[_ics_attachment(event, waiting)],
+                dedupe_key=f"event-moved:registration:{registration.id}:{event.sequence}:{change}",
+            )
+    log.info("event %s moved; %s readers told", event.id, queued)
+    return queued
+
+
+def _moved_mail(registration: Registration, was: Placing) -> tuple[str, str]:
+    user, event = registration.user, registration.event
+    if registration.status == WAITLISTED:
+        standing = _(
+            "You stay on the waiting list (number %(position)s).",
+            position=waitlist_position(registration),
+        )
+    else:
+        standing = _(
+            "Your registration stays confirmed (%(size)s people).",
+            size=registration.party_size,
+        )
+    subject = _(
+        "Changed: %(title)s is now on %(when)s",
+        title=event.title,
+        when=local_text(event.starts_at),
+    )
+    body = _(
+        'Dear %(name)s,\n\nthe time or place of "%(title)s" has changed. It is now:\n'
+        "%(when)s, %(where)s\n\nIt was:\n%(was_when)s, %(was_where)s\n\n%(standing)s "
+        "If you cannot come now, please cancel so another reader gets the seat:\n%(link)s"
+        "\n\nThe updated event is attached for your calendar.\n\nSuzhou Library",
+        name=user.display_name,
+        title=event.title,
+        when=local_text(event.starts_at),
+        where=place_text(event),
+        was_when=local_text(was.starts_at),
+        was_where=was.place,
+        standing=standing,
+        link=links.external_url("registrations.show", registration_id=registration.id),
+    )
+    return subject, body
