@@ -58,7 +58,7 @@ def demo_data(app):
 
 def test_every_public_feed_of_the_demo_data_agrees_with_the_database(client, demo_data):
     page = client.get("/calendar/").data.decode()
-    urls = sorted(set(re.findall(r'value="http://localhost(/calendar/[^"]+\.ics)"', page)))
+    urls = sorted(set(re.findall(r'value="http://127.0.0.1:5000(/calendar/[^"]+\.ics)"', page)))
     assert len(urls) > 10
     total = set()
     for url in urls:

@@ -333,7 +333,7 @@ def test_event_links_partial_offers_add_to_calendar_and_series(app, programme):
     with app.test_request_context("/"):
         html = render_template("calendar/_event_links.html", event=lecture)
     assert f'href="/calendar/event/{lecture.id}.ics"' in html
-    assert 'href="webcal://localhost/calendar/series/jiangnan-2021-spring.ics"' in html
+    assert 'href="webcal://127.0.0.1:5000/calendar/series/jiangnan-2021-spring.ics"' in html
 
 
 def test_index_lists_every_feed_with_webcal_and_https(client, programme):
@@ -347,8 +347,8 @@ def test_index_lists_every_feed_with_webcal_and_https(client, programme):
         "/calendar/campaign/centenary-2021.ics",
         "/calendar/branch/second-library.ics",
     ):
-        assert f'href="webcal://localhost{path}"' in text
-        assert f'value="http://localhost{path}"' in text
+        assert f'href="webcal://127.0.0.1:5000{path}"' in text
+        assert f'value="http://127.0.0.1:5000{path}"' in text
     filtered = client.get("/calendar/?audience=children").data.decode()
     assert "/calendar/branch/second-library.ics?audience=children" in filtered
 

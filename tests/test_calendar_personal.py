@@ -221,8 +221,8 @@ def test_account_page_shows_feed_controls(reader):
     token_url(reader)
     page = reader.get("/auth/account").data.decode()
     token = db.session.get(User, reader.user.id).calendar_token
-    assert f'value="http://localhost/calendar/u/{token}.ics"' in page
-    assert f"webcal://localhost/calendar/u/{token}.ics" in page
+    assert f'value="http://127.0.0.1:5000/calendar/u/{token}.ics"' in page
+    assert f"webcal://127.0.0.1:5000/calendar/u/{token}.ics" in page
     for app_name in ("Google Calendar", "Outlook", "Apple Calendar", "Thunderbird"):
         assert app_name in page
     assert "/calendar/token/revoke" in page and 'name="alarm"' in page
