@@ -8,47 +8,67 @@ it in the instance folder so sessions survive restarts.
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import click
 from werkzeug.security import DEFAULT_PBKDF2_ITERATIONS
 
-# Environment variables read as-is (string values) or through a converter.
-_ENV_STRINGS = {
-    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-    "SECRET_KEY": "SECRET_KEY",
-    "EVENTSYS_TIMEZONE": "EVENTSYS_TIMEZONE",
-    "EVENTSYS_BASE_URL": "EVENTSYS_BASE_URL",
-    "EVENTSYS_DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE",
-    "MAIL_SERVER": "MAIL_SERVER",
-    "MAIL_USERNAME": "MAIL_USERNAME",
-    "MAIL_PASSWORD": "MAIL_PASSWORD",
-    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
-    "MAIL_BACKEND": "MAIL_BACKEND",
-    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
-    "RATELIMIT_DEFAULT": "RATELIMIT_DEFAULT",
-    "RATELIMIT_AUTH": "RATELIMIT_AUTH",
-    "RATELIMIT_REGISTRATION": "RATELIMIT_REGISTRATION",
-    "RATELIMIT_TOKENS": "RATELIMIT_TOKENS",
-    "EVENTSYS_CORS_ORIGINS": "EVENTSYS_CORS_ORIGINS",
-    "EVENTSYS_PASSWORD_HASH": "EVENTSYS_PASSWORD_HASH",
-}
-_ENV_INTS = {
-    "MAIL_PORT": "MAIL_PORT",
-    "EVENTSYS_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
-    "EVENTSYS_PROXY_FIX": "EVENTSYS_PROXY_FIX",
-    "OUTBOX_LEASE_SECONDS": "OUTBOX_LEASE_SECONDS",
-    "EVENTSYS_API_TOKEN_HOURS": "EVENTSYS_API_TOKEN_HOURS",
-    "EVENTSYS_CHECKIN_OPENS_MINUTES": "EVENTSYS_CHECKIN_OPENS_MINUTES",
-}
-_ENV_BOOLS = {
-    "MAIL_USE_TLS": "MAIL_USE_TLS",
-    "MAIL_USE_SSL": "MAIL_USE_SSL",
-    "RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
-    "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
-    "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
-    "EVENTSYS_REQUEST_LOG": "EVENTSYS_REQUEST_LOG",
-}
+
+@dataclass(frozen=True)
+class EnvSetting:
+    """One setting the environment may give: the variable, the config key it fills, its
+    type, and for numbers the smallest value that makes sense."""
+
+    name: str
+    key: str
+    kind: type = str
+    minimum: int = 0
+
+
+# Every setting the environment may give, in one table; the README's Configuration table
+# lists the same names (tests/test_config_environment.py keeps them together). An empty
+# variable counts as unset, except EVENTSYS_ENV.
+ENV_SETTINGS: tuple[EnvSetting, ...] = (
+    EnvSetting("EVENTSYS_ENV", "EVENTSYS_ENV"),
+    EnvSetting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+    EnvSetting("SECRET_KEY", "SECRET_KEY"),
+    EnvSetting("EVENTSYS_TIMEZONE", "EVENTSYS_TIMEZONE"),
+    EnvSetting("EVENTSYS_CHECKIN_OPENS_MINUTES", "EVENTSYS_CHECKIN_OPENS_MINUTES", int),
+    EnvSetting("EVENTSYS_BASE_URL", "EVENTSYS_BASE_URL"),
+    EnvSetting("EVENTSYS_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE"),
+    EnvSetting("EVENTSYS_CORS_ORIGINS", "EVENTSYS_CORS_ORIGINS"),
+    EnvSetting("EVENTSYS_MAX_CONTENT_LENGTH", "MAX_CONTENT_LENGTH", int, 1),
+    EnvSetting("EVENTSYS_PASSWORD_HASH", "EVENTSYS_PASSWORD_HASH"),
+    EnvSetting("EVENTSYS_API_TOKEN_HOURS", "EVENTSYS_API_TOKEN_HOURS", int, 1),
+    EnvSetting("EVENTSYS_FEED_PAST_DAYS", "EVENTSYS_FEED_PAST_DAYS", int),
+    EnvSetting("EVENTSYS_FEED_FUTURE_DAYS", "EVENTSYS_FEED_FUTURE_DAYS", int),
+    EnvSetting("EVENTSYS_FEED_CANCELLED_DAYS", "EVENTSYS_FEED_CANCELLED_DAYS", int),
+    EnvSetting("EVENTSYS_FEED_REFRESH_MINUTES", "EVENTSYS_FEED_REFRESH_MINUTES", int, 1),
+    EnvSetting("EVENTSYS_EXPORT_MAX_DAYS", "EVENTSYS_EXPORT_MAX_DAYS", int, 1),
+    EnvSetting("EVENTSYS_PROXY_FIX", "EVENTSYS_PROXY_FIX", int),
+    EnvSetting("EVENTSYS_REQUEST_LOG", "EVENTSYS_REQUEST_LOG", bool),
+    EnvSetting("MAIL_BACKEND", "MAIL_BACKEND"),
+    EnvSetting("MAIL_SERVER", "MAIL_SERVER"),
+    EnvSetting("MAIL_PORT", "MAIL_PORT", int, 1),
+    EnvSetting("MAIL_USE_TLS", "MAIL_USE_TLS", bool),
+    EnvSetting("MAIL_USE_SSL", "MAIL_USE_SSL", bool),
+    EnvSetting("MAIL_USERNAME", "MAIL_USERNAME"),
+    EnvSetting("MAIL_PASSWORD", "MAIL_PASSWORD"),
+    EnvSetting("MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER"),
+    EnvSetting("OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", int, 1),
+    EnvSetting("OUTBOX_LEASE_SECONDS", "OUTBOX_LEASE_SECONDS", int, 1),
+    EnvSetting("RATELIMIT_ENABLED", "RATELIMIT_ENABLED", bool),
+    EnvSetting("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI"),
+    EnvSetting("RATELIMIT_DEFAULT", "RATELIMIT_DEFAULT"),
+    EnvSetting("RATELIMIT_AUTH", "RATELIMIT_AUTH"),
+    EnvSetting("RATELIMIT_REGISTRATION", "RATELIMIT_REGISTRATION"),
+    EnvSetting("RATELIMIT_TOKENS", "RATELIMIT_TOKENS"),
+    EnvSetting("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", bool),
+    EnvSetting("REMEMBER_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", bool),
+)
+
 
 REMEMBER_MAX = timedelta(days=30)
 
@@ -114,24 +134,45 @@ DEFAULTS = {
 }
 
 
-def _as_bool(value: str) -> bool:
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+class ConfigError(click.ClickException, RuntimeError):
+    """The configuration cannot run the application safely.
+
+    A ClickException, so that the ``eventsys`` command prints the message alone
+    ("Error: ...") instead of a traceback."""
+
+
+def _convert(setting: EnvSetting, raw: str):
+    """The variable's value in its type; a ConfigError naming the variable otherwise."""
+    if setting.kind is bool:
+        word = raw.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ConfigError(
+            f"{setting.name}={raw!r} is not a yes/no value: use true or false (1/0, yes/no, on/off)"
+        )
+    if setting.kind is int:
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            raise ConfigError(f"{setting.name}={raw!r} is not a whole number") from None
+        if number < setting.minimum:
+            raise ConfigError(f"{setting.name}={raw!r} must be at least {setting.minimum}")
+        return number
+    return raw
 
 
 def from_environment(environ=os.environ) -> dict:
-    """The settings the environment gives, converted to their types."""
+    """The settings the environment gives, converted to their types (ENV_SETTINGS)."""
     found: dict = {}
-    if "EVENTSYS_ENV" in environ:
-        found["EVENTSYS_ENV"] = environ["EVENTSYS_ENV"]
-    for name, key in _ENV_STRINGS.items():
-        if environ.get(name):
-            found[key] = environ[name]
-    for name, key in _ENV_INTS.items():
-        if environ.get(name):
-            found[key] = int(environ[name])
-    for name, key in _ENV_BOOLS.items():
-        if environ.get(name):
-            found[key] = _as_bool(environ[name])
+    for setting in ENV_SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or (raw == "" and setting.name != "EVENTSYS_ENV"):
+            continue
+        found[setting.key] = _convert(setting, raw)
     uri = found.get("SQLALCHEMY_DATABASE_URI", "")
     if uri.startswith(("postgres://", "postgresql://")):
         # psycopg 3 is the supported driver; plain URLs from hosting panels map onto it.
@@ -161,10 +202,6 @@ def development_secret_key(instance_path: str) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-class ConfigError(RuntimeError):
-    """The configuration cannot run the application safely."""
 
 
 # The weakest password hashes production accepts: werkzeug's scrypt defaults, and PBKDF2

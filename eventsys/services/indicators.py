@@ -1,6 +1,6 @@
 """Counting the reader-activities indicator (读者活动量), the one place its rules live.
 
-The rules (SPEC.md, "Counting the reader activities indicator"):
+The rules (docs/counting.md tells them with examples):
 
 - A **session** (场次) is one published (so neither draft nor cancelled) event that has
   started (``starts_at <= now``), counted in the period of its start. Every event kind is
