@@ -5,7 +5,7 @@ forces the recipient's language with ``flask_babel.force_locale``."""
 import logging
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import refresh
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from eventsys.extensions import babel
@@ -13,6 +13,9 @@ from eventsys.extensions import babel
 logger = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
+
+# Session key for a language chosen while logged out; logging in saves it to the account.
+LANGUAGE_CHOSEN = "locale_chosen"
 
 # Tags a browser may send, best first; zh-CN / zh-SG / zh-Hans all mean Simplified Chinese.
 _BROWSER_TAGS = {"zh-Hans": "zh_Hans", "zh-CN": "zh_Hans", "zh-SG": "zh_Hans", "zh": "zh_Hans"}
@@ -31,6 +34,23 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and user_locale in languages:
         return user_locale
     return _browser_locale(languages) or default
+
+
+def in_english() -> bool:
+    """Whether the text being made now is in English (a page, or a mail under
+    ``force_locale``); False outside any application context."""
+    try:
+        locale = get_locale()
+    except RuntimeError:  # no application context at all
+        return False
+    return locale is not None and locale.language == "en"
+
+
+def localized(chinese: str, english: str | None) -> str:
+    """The English form of a name in English when one is stored, else the Chinese one."""
+    if english and in_english():
+        return english
+    return chinese
 
 
 def _browser_locale(languages) -> str | None:

@@ -27,6 +27,7 @@ from eventsys.auth.forms import (
     SignupForm,
 )
 from eventsys.extensions import db, limiter
+from eventsys.i18n import LANGUAGE_CHOSEN
 from eventsys.services import accounts
 from eventsys.services.urls import safe_next_url
 
@@ -50,6 +51,13 @@ def signup():
             # A bot filled in the hidden field: pretend nothing happened.
             flash(_("Thank you. Please check your email."), "info")
             return redirect(url_for("main.home"))
+        owner = accounts.find_by_email(form.email.data)
+        if owner is not None:
+            # Strangers must not learn who has an account: the owner gets a mail instead.
+            accounts.tell_owner_of_signup(owner, form.password.data)
+            db.session.commit()
+            flash(_("Thank you. Please check your email."), "info")
+            return redirect(url_for("main.home"))
         try:
             user = accounts.create_user(
                 form.email.data,
@@ -59,6 +67,7 @@ def signup():
                 card_number=form.card_number.data,
                 locale=session.get("locale"),
             )
+            session.pop(LANGUAGE_CHOSEN, None)
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -89,14 +98,31 @@ def login():
             form.password.errors.append(_("Wrong email or password."))
         else:
             login_user(user, remember=form.remember.data)
-            session["locale"] = user.locale
+            _keep_language(user)
             flash(_("You are logged in."), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
 
 
+def _keep_language(user) -> None:
+    """A language chosen on this browser before logging in wins and becomes the account's;
+    without such a choice the account's language is used."""
+    chosen = session.pop(LANGUAGE_CHOSEN, None)
+    if chosen in current_app.config["EVENTSYS_LANGUAGES"]:
+        session["locale"] = chosen
+        if user.locale != chosen:
+            user.locale = chosen
+            db.session.commit()
+    else:
+        session["locale"] = user.locale
+
+
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Ends this login everywhere, so a copied cookie is worth nothing afterwards.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.i18n import LANGUAGE_CHOSEN
 from eventsys.main import bp
 from eventsys.models import Audience, Branch, BranchKind, Event, EventKind, Series
 from eventsys.services import catalogue
@@ -65,4 +66,6 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
+    else:
+        session[LANGUAGE_CHOSEN] = locale  # saved to the account at the next login
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))

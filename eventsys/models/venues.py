@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.extensions import db
+from eventsys.i18n import localized
 
 
 class BranchKind(enum.StrEnum):
@@ -35,8 +36,13 @@ class Branch(db.Model):
 
     venues: Mapped[list["Venue"]] = relationship(back_populates="branch", order_by="Venue.name")
 
+    @property
+    def localized_name(self) -> str:
+        """The name readers see: English in English when stored, else Chinese."""
+        return localized(self.name, self.name_en)
+
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
 
 
 class Venue(db.Model):
@@ -64,5 +70,10 @@ class Venue(db.Model):
     def full_address(self) -> str:
         return self.address or self.branch.address
 
+    @property
+    def localized_name(self) -> str:
+        """The name readers see: English in English when stored, else Chinese."""
+        return localized(self.name, self.name_en)
+
     def __str__(self) -> str:
-        return f"{self.branch.name} · {self.name}"
+        return f"{self.branch.localized_name} · {self.localized_name}"

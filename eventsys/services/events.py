@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from eventsys.extensions import db
 from eventsys.models import (
@@ -204,9 +205,10 @@ def validate(values: dict, *, confirm_capacity: bool = False, event: Event | Non
     if event is not None and capacity is not None and capacity < event.seats_taken:
         errors.setdefault(
             "capacity",
-            _(
-                "%(seats)s seats are taken already; the capacity cannot be lower.",
-                seats=event.seats_taken,
+            ngettext(
+                "%(num)s seat is taken already; the capacity cannot be lower.",
+                "%(num)s seats are taken already; the capacity cannot be lower.",
+                event.seats_taken,
             ),
         )
 

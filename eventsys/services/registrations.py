@@ -31,7 +31,7 @@ import segno
 import sqlalchemy as sa
 from cachetools import TTLCache, cached
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -231,7 +231,9 @@ def _party_size(event: Event, party_size) -> int:
     if size < 1 or size > event.max_party_size:
         raise RegistrationError(
             "party_size",
-            _(
+            _("Only one person can come per registration for this event.")
+            if event.max_party_size == 1
+            else _(
                 "A party for this event has between 1 and %(max)s people.",
                 max=event.max_party_size,
             ),
@@ -311,6 +313,11 @@ def shown_status(registration: Registration) -> str:
 def admits(registration: Registration) -> bool:
     """Whether the registration's code gets anyone in, so that its QR code is worth showing."""
     return registration.status == CONFIRMED and not registration.event.is_cancelled
+
+
+def party_text(size: int) -> str:
+    """"1 person", "3 people": a party's size in words, in the current language."""
+    return ngettext("%(num)s person", "%(num)s people", size)
 
 
 def suspension_message(user: User) -> str:
@@ -1038,14 +1045,14 @@ def _queue_registered_mail(registration: Registration, attachments: list[dict]) 
                 _("Registered: %(title)s", title=event.title),
                 _(
                     'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
-                    "confirmed (%(size)s people).\n\nYour check-in code: %(code)s\n"
+                    "confirmed (%(party)s).\n\nYour check-in code: %(code)s\n"
                     "Show the QR code in this mail, or the code, at the door. Your "
                     "registration:\n%(link)s\n\n"
                     "The event is attached for your calendar.\n\nSuzhou Library",
                     name=user.display_name,
                     title=event.title,
                     when=local_text(event.starts_at),
-                    size=registration.party_size,
+                    party=party_text(registration.party_size),
                     code=registration.shown_checkin_code,
                     link=link,
                 ),
@@ -1079,14 +1086,14 @@ def _queue_promoted_mail(registration: Registration) -> None:
             _("A seat for you: %(title)s", title=event.title),
             _(
                 "Dear %(name)s,\n\ngood news: seats freed up and your registration for "
-                '"%(title)s" on %(when)s is now confirmed (%(size)s people).\n\n'
+                '"%(title)s" on %(when)s is now confirmed (%(party)s).\n\n'
                 "Your check-in code: %(code)s\nShow the QR code in this mail, or the code, "
                 "at the door. Your registration:\n%(link)s\n\nIf you cannot come, please "
                 "cancel so the next reader gets the seat.\n\nSuzhou Library",
                 name=user.display_name,
                 title=event.title,
                 when=local_text(event.starts_at),
-                size=registration.party_size,
+                party=party_text(registration.party_size),
                 code=registration.shown_checkin_code,
                 link=link,
             ),
@@ -1203,8 +1210,8 @@ def _moved_mail(registration: Registration, was: Placing) -> tuple[str, str]:
         )
     else:
         standing = _(
-            "Your registration stays confirmed (%(size)s people).",
-            size=registration.party_size,
+            "Your registration stays confirmed (%(party)s).",
+            party=party_text(registration.party_size),
         )
     subject = _(
         "Changed: %(title)s is now on %(when)s",

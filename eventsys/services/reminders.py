@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -68,21 +68,26 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
         if not user.active:
             continue
         link = links.external_url("registrations.show", registration_id=registration.id)
-        where = str(event.venue) if event.venue is not None else event.online_url
         with force_locale(user.locale):
+            # The place in the reader's language too (a venue's English name in English).
+            where = str(event.venue) if event.venue is not None else event.online_url
             yield Reminder(
                 to=user.email,
                 subject=_subject(event, now),
-                body=_(
+                body=ngettext(
                     'Dear %(name)s,\n\na reminder: "%(title)s" starts on %(when)s at '
-                    "%(where)s. You are registered for %(size)s people. Show the QR code at "
+                    "%(where)s. You are registered for %(num)s person. Show the QR code at "
                     "the door:\n%(link)s\n\nIf you cannot come, please cancel so a reader on "
                     "the waiting list gets your seat.\n\nSuzhou Library",
+                    'Dear %(name)s,\n\na reminder: "%(title)s" starts on %(when)s at '
+                    "%(where)s. You are registered for %(num)s people. Show the QR code at "
+                    "the door:\n%(link)s\n\nIf you cannot come, please cancel so a reader on "
+                    "the waiting list gets your seat.\n\nSuzhou Library",
+                    registration.party_size,
                     name=user.display_name,
                     title=event.title,
                     when=local_text(event.starts_at),
                     where=where,
-                    size=registration.party_size,
                     link=link,
                 ),
                 dedupe_key=registration_key(registration.id),

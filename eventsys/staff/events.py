@@ -6,6 +6,7 @@ from functools import partial
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -88,6 +89,10 @@ def events():
     return body, 400 if filters.errors else 200
 
 
+def _seats(count: int) -> str:
+    return ngettext("%(num)s seat", "%(num)s seats", count)
+
+
 def _event_form() -> EventForm:
     form = EventForm()
     none = [SelectChoice(value=0, label=_("— none —"))]
@@ -95,9 +100,7 @@ def _event_form() -> EventForm:
         sa.select(Venue).join(Venue.branch).order_by(Venue.branch_id, Venue.name)
     )
     form.venue_id.choices = none + [
-        SelectChoice(
-            value=v.id, label=f"{v.branch.name} · {v.name} ({_('%(n)s seats', n=v.capacity)})"
-        )
+        SelectChoice(value=v.id, label=f"{v.branch.name} · {v.name} ({_seats(v.capacity)})")
         for v in venues
     ]
     form.series_id.choices = none + [
