@@ -16,6 +16,7 @@ LOADERS = [
     "programmes",
     "registrations",
     "volunteers",
+    "year",
     "indicators",
 ]
 
