@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.db_types import UTCDateTime, utcnow
 from eventsys.extensions import db
+from eventsys.i18n import localized
 from eventsys.models.users import User
 from eventsys.models.venues import Venue
 
@@ -49,7 +50,19 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@eventsys"
 
 
-class Series(db.Model):
+class EnglishText:
+    """Title and description shown in English when English ones are stored (Chinese otherwise)."""
+
+    @property
+    def localized_title(self) -> str:
+        return localized(self.title, self.title_en)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self.description, self.description_en)
+
+
+class Series(EnglishText, db.Model):
     """A programme series, e.g. "江南文化大讲堂 · 2021 春季"."""
 
     __tablename__ = "series"
@@ -57,15 +70,17 @@ class Series(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     # The brand it belongs to: "jiangnan" (Jiangnan Culture Lecture Hall), "jiangnan_window", ...
     brand: Mapped[str] = mapped_column(sa.String(40), default="", index=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
 
     def __str__(self) -> str:
         return self.title
 
 
-class Campaign(db.Model):
+class Campaign(EnglishText, db.Model):
     """A campaign spanning formats, e.g. the Party's centenary activities of 2021."""
 
     __tablename__ = "campaigns"
@@ -73,14 +88,16 @@ class Campaign(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     year: Mapped[int]
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
 
     def __str__(self) -> str:
         return self.title
 
 
-class Event(db.Model):
+class Event(EnglishText, db.Model):
     __tablename__ = "events"
     __table_args__ = (
         sa.CheckConstraint(_sql_in("kind", EventKind), name="kind_known"),
@@ -103,7 +120,13 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(sa.String(20), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # The poster's stored name under the instance folder (services/posters.py) and the
+    # words a screen reader says instead of it; empty when the event has no poster.
+    poster: Mapped[str] = mapped_column(sa.String(80), default="")
+    poster_alt: Mapped[str] = mapped_column(sa.String(300), default="")
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     # A guided tour points at its exhibition.
