@@ -35,10 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from eventsys import cli, errors, i18n, input_guard, request_log, templating
+    from eventsys import cli, errors, i18n, input_guard, proxy, request_log, templating
 
     errors.init_app(app)
     input_guard.init_app(app)
+    proxy.init_app(app)  # before the request log, which records the client's address
     request_log.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
@@ -84,13 +85,14 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from eventsys import database, security_headers
+    from eventsys import database, feed_cache, security_headers
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    feed_cache.init_app(app)
     login_manager.init_app(app)
     security_headers.init_app(app)
     from eventsys.auth import session_loader  # noqa: F401  (registers the user loader)

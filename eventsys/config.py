@@ -47,6 +47,9 @@ ENV_SETTINGS: tuple[EnvSetting, ...] = (
     EnvSetting("EVENTSYS_FEED_CANCELLED_DAYS", "EVENTSYS_FEED_CANCELLED_DAYS", int),
     EnvSetting("EVENTSYS_FEED_REFRESH_MINUTES", "EVENTSYS_FEED_REFRESH_MINUTES", int, 1),
     EnvSetting("EVENTSYS_EXPORT_MAX_DAYS", "EVENTSYS_EXPORT_MAX_DAYS", int, 1),
+    EnvSetting("EVENTSYS_CACHE_URL", "EVENTSYS_CACHE_URL"),
+    EnvSetting("EVENTSYS_FEED_CACHE_SECONDS", "EVENTSYS_FEED_CACHE_SECONDS", int, 1),
+    EnvSetting("EVENTSYS_FEED_CACHE_ENTRIES", "EVENTSYS_FEED_CACHE_ENTRIES", int, 1),
     EnvSetting("EVENTSYS_PROXY_FIX", "EVENTSYS_PROXY_FIX", int),
     EnvSetting("EVENTSYS_REQUEST_LOG", "EVENTSYS_REQUEST_LOG", bool),
     EnvSetting("MAIL_BACKEND", "MAIL_BACKEND"),
@@ -131,6 +134,12 @@ DEFAULTS = {
     "EVENTSYS_FEED_CANCELLED_DAYS": 30,
     "EVENTSYS_FEED_REFRESH_MINUTES": 60,
     "EVENTSYS_EXPORT_MAX_DAYS": 731,
+    # Built calendar feeds: where they are kept (empty: the rate limiter's Redis when it has
+    # one, else the instance folder; see eventsys/feed_cache.py), how long, and how many
+    # at most outside Redis.
+    "EVENTSYS_CACHE_URL": "",
+    "EVENTSYS_FEED_CACHE_SECONDS": 3600,
+    "EVENTSYS_FEED_CACHE_ENTRIES": 100,
 }
 
 

@@ -4,12 +4,13 @@ import logging
 import sqlite3
 
 import psycopg
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from eventsys.api import problems
 from eventsys.extensions import db
 
 log = logging.getLogger(__name__)
@@ -21,17 +22,6 @@ BUSY_RETRY_AFTER = "5"
 
 def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
-
-
-def problem(status: int, title: str, detail: str = "", type_: str = "about:blank", **extra):
-    body = {"type": type_, "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -68,10 +58,9 @@ def _messages() -> dict[int, tuple[str, str]]:
 def _render(status: int, detail: str | None = None, headers=None):
     title, default_detail = _messages().get(status, (str(status), ""))
     if wants_problem_json():
-        from eventsys.api.problems import slug_for_status, type_uri
-
-        response = problem(
-            status, title, detail or default_detail, type_=type_uri(slug_for_status(status))
+        slug = problems.slug_for_status(status)
+        response = problems.problem(
+            status, title, detail or default_detail, type_=problems.type_uri(slug)
         )
     else:
         page = render_template(
@@ -86,9 +75,7 @@ def _render(status: int, detail: str | None = None, headers=None):
 
 def handle_http_error(error: HTTPException):
     if wants_problem_json():
-        from eventsys.api.problems import from_http  # the API's one table of problem types
-
-        return from_http(error)
+        return problems.from_http(error)  # the API's one table of problem types
     status = error.code or 500
     if status not in PAGE_STATUSES and status < 500:
         return _render(status, error.description)

@@ -24,6 +24,11 @@ def _carries_nul() -> bool:
         return True
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "accepts_files", False):
+        # A file's bytes may hold NUL, its text fields may not; an upload may be larger.
+        request.max_content_length = getattr(view, "upload_limit", request.max_content_length)
+        return any("\x00" in value for values in request.form.listvalues() for value in values)
     body = request.get_data(cache=True)
     return b"\x00" in body or b"%00" in body or any(mark in body for mark in _JSON_NUL)
 

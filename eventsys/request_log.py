@@ -16,8 +16,6 @@ import uuid
 
 from flask import Flask, Response, current_app, g, request, session
 
-from eventsys import proxy
-
 log = logging.getLogger("eventsys.requests")
 
 HEADER = "X-Request-ID"
@@ -75,6 +73,5 @@ def _is_logged() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    proxy.init_app(app)
     app.before_request(_start)
     app.after_request(_finish)

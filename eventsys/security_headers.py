@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
         frame_options="DENY",
         content_security_policy=CONTENT_SECURITY_POLICY,
         referrer_policy="same-origin",
+        # The door page reads check-in QR codes with the camera; no other origin may.
+        permissions_policy={"browsing-topics": "()", "camera": "(self)"},
         strict_transport_security=https,
         strict_transport_security_max_age=HSTS_MAX_AGE,
         # Other hosts of the library's domain may still serve plain http.

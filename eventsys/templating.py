@@ -3,36 +3,44 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from eventsys.i18n import LANGUAGE_NAMES
+from eventsys.i18n import LANGUAGE_NAMES, in_english
+from eventsys.local_time import date_text, datetime_text, pattern_text, range_text, time_text
 from eventsys.services import links
+from eventsys.text import has_chinese
 
+# Every named length prints the language's one format; anything else is a CLDR pattern.
 _NAMED_FORMATS = ("short", "medium", "long", "full")
-# The 24-hour clock in both languages, as on the library's notices, mails and tickets.
-_CLOCK = "HH:mm"
 
 
 def local_datetime(value: datetime | None, format: str = "medium") -> str:
-    """Date in the named length, then hours and minutes (seconds only distract a reader)."""
     if not value:
         return ""
-    if format not in _NAMED_FORMATS:
-        return format_datetime(value, format)  # an explicit pattern is taken as given
-    # How the language joins a date and a time: "{1} {0}", "{1}, {0}", "{1} 'at' {0}".
-    combine = str(get_locale().datetime_formats[format]).replace("'", "")
-    return combine.format(format_time(value, _CLOCK), format_date(value, format))
+    return datetime_text(value) if format in _NAMED_FORMATS else pattern_text(value, format)
 
 
 def local_date(value: date | datetime | None, format: str = "medium") -> str:
     # A datetime is first turned into the library's zone; a plain date is shown as it is.
-    return format_date(value, format) if value else ""
+    if not value:
+        return ""
+    return date_text(value) if format in _NAMED_FORMATS else pattern_text(value, format)
 
 
 def local_time(value: datetime | None, format: str = "short") -> str:
-    return format_time(value, _CLOCK if format == "short" else format) if value else ""
+    if not value:
+        return ""
+    return time_text(value) if format in _NAMED_FORMATS else pattern_text(value, format)
+
+
+def time_range(starts_at: datetime | None, ends_at: datetime | None) -> str:
+    """``{{ event.starts_at|timerange(event.ends_at) }}``: start to end, the day once."""
+    if not starts_at:
+        return ""
+    return range_text(starts_at, ends_at) if ends_at else datetime_text(starts_at)
 
 
 def url_with(**changes) -> str:
@@ -44,6 +52,7 @@ def url_with(**changes) -> str:
 
 # Public areas in the order of the main navigation; an area appears once its blueprint exists.
 PUBLIC_AREAS = (
+    ("events.list", _l("All events")),
     ("lectures.list", _l("Lectures")),
     ("exhibitions.list", _l("Exhibitions")),
     ("red_culture.index", _l("Centenary")),
@@ -109,10 +118,21 @@ def account_sections() -> list[str]:
     ]
 
 
+def lang_marked(text):
+    """Text people entered in Chinese that has no English version (a speaker's title, an
+    address, a name), marked as Chinese on an English page: screen readers then read it
+    in Chinese, and translation tools leave it alone. Anything else is left as it is."""
+    if in_english() and has_chinese(text):
+        return Markup('<span lang="zh-Hans">{}</span>').format(text)
+    return text
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_time, "time")
+    app.add_template_filter(time_range, "timerange")
+    app.add_template_filter(lang_marked)
     app.add_template_global(url_with)
     app.add_template_global(links.external_url)
     app.add_template_global(get_locale)

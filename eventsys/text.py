@@ -53,3 +53,11 @@ class MultiLine(ma.fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return multi_line(super()._deserialize(value, attr, data, **kwargs))
+
+
+# Han characters, kana and the fullwidth forms: text written in Chinese.
+_CHINESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def has_chinese(value) -> bool:
+    return bool(value) and _CHINESE.search(str(value)) is not None

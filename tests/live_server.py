@@ -107,12 +107,13 @@ def live_server_options() -> dict:
 
 
 @pytest.fixture
-def live_server(app, database_url, tmp_path, live_server_options):
-    """The base URL of gunicorn serving the app on this test's database."""
+def live_server(app, database_url, live_server_options):
+    """The base URL of gunicorn serving the app on this test's database and instance folder
+    (so the server finds the posters the test stored)."""
     db.session.commit()  # what the test created is visible to the server; no lock is held
     with running_server(
         database_url,
-        tmp_path / "live-instance",
+        Path(app.instance_path),
         secret_key=app.config["SECRET_KEY"],
         **live_server_options,
     ) as base_url:

@@ -109,7 +109,7 @@ def test_export_filters_by_series(client_as, selection):
     [
         ({"first_day": "2026-05-10", "last_day": "2026-05-01"}, "before the start date"),
         ({"first_day": "2026-13-45", "last_day": "2026-05-01"}, "Not a valid date value"),
-        ({"first_day": "", "last_day": "2026-05-01"}, "Give the first day"),
+        ({"first_day": "", "last_day": "2026-05-01"}, "From: Choose the first day"),
         ({"first_day": "2020-01-01", "last_day": "2029-12-31"}, "at most 731 days"),
         (
             {"first_day": "2026-01-01", "last_day": "2026-02-01", "kind": "party"},

@@ -29,6 +29,7 @@ TEXT_SAMPLES = {
     "EVENTSYS_DEFAULT_LOCALE": "en",
     "EVENTSYS_CORS_ORIGINS": "https://app.example.org",
     "EVENTSYS_PASSWORD_HASH": "pbkdf2:sha256:1",
+    "EVENTSYS_CACHE_URL": "memory://",
     "SECRET_KEY": "a-secret-from-the-environment",
     "MAIL_BACKEND": "smtp",
     "MAIL_SERVER": "smtp.example.org",

@@ -150,10 +150,12 @@ def test_dates_and_times_follow_the_language_in_shanghai_time(client, make_event
     english = client.get(f"/lectures/{event.id}", headers={"Accept-Language": "en"}).text
     assert "14:30" in chinese and f"{start.year}年" in chinese
     assert "14:30" in english  # the library's 24-hour clock in both languages
-    assert start.strftime("%B") in english
+    assert f"{start:%a} {start.day} {start:%b %Y}" in english
 
     listing = client.get("/lectures/").text
-    assert f"{start.month}月{start.day}日 14:30" in listing and "14:30:00" not in listing
+    weekday = "一二三四五六日"[start.weekday()]
+    assert f"{start.month}月{start.day}日 周{weekday} 14:30" in listing
+    assert "14:30:00" not in listing
 
 
 # ---------------------------------------------------------------- outside a request

@@ -145,7 +145,6 @@ def test_lock_keeps_figures_and_shows_later_differences(client_as, held, make_ev
     assert late.id
 
 
-
 def test_only_admins_unlock_and_unlocking_is_audited(client_as, held):
     staff = client_as("staff")
     staff.post("/indicators/lock/2021")

@@ -104,7 +104,7 @@ def test_staff_list_shows_every_status_and_filters(client_as, make_event):
         ({"registration_closes_at": "after"}, "Registration must close before"),
         ({"starts_at": "not a date"}, 'id="starts_at-error"'),
         ({"title": ""}, "Give the event a title."),
-        ({"capacity": "many"}, "Not a valid integer value."),
+        ({"capacity": "many"}, "Write the capacity as a whole number"),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client_as, form, change, message):
@@ -187,7 +187,7 @@ def test_edit_moves_the_time_raises_sequence_and_audits(client_as, make_event, f
     [
         ({"ends_at": "start"}, "must end after it starts"),
         ({"title": ""}, "Give the event a title."),
-        ({"capacity": "many"}, "Not a valid integer value."),
+        ({"capacity": "many"}, "Write the capacity as a whole number"),
         ({"capacity": "-5"}, "cannot be negative"),
         ({"capacity": "150"}, "Tick the confirmation"),
         ({"venue_id": "987654"}, "venue does not exist"),

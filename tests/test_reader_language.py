@@ -99,7 +99,8 @@ def test_one_person_reads_as_one_person_in_english(client_as, make_event):
     event = make_event(max_party_size=1)
     reader = client_as("reader", locale="en")
     page = reader.get(f"/lectures/{event.id}").text
-    assert "At most 1 person per registration." in page and "1 people" not in page
+    # One person per registration: no party size to choose, and no "1 people" anywhere.
+    assert 'type="number"' not in page and "1 people" not in page
 
     db.session.add(Registration(event=event, user=reader.user, status="confirmed", party_size=1))
     db.session.commit()

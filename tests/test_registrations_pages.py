@@ -19,7 +19,6 @@ def app_config():
     return {"BABEL_DEFAULT_LOCALE": "en"}
 
 
-
 def _register(client, event, **data):
     return client.post(
         f"/events/{event.id}/register", data={"party_size": "1", **data}, follow_redirects=False

@@ -49,6 +49,10 @@ PUBLIC = {
     "main.set_language",  # stores the chosen language in the session
     "events.list",
     "events.detail",
+    "events.calendar",  # the month view of published events
+    "events.share",  # the share page and card of a published event
+    "events.share_image",
+    "events.poster",  # posters of published events
     "lectures.list",
     "lectures.detail",
     "lectures.series",

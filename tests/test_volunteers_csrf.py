@@ -19,7 +19,6 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True}
 
 
-
 def _login(app, user):
     client = app.test_client()
     page = client.get("/auth/login")

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.admin import routes  # noqa: F401  (registers the views)
+from eventsys.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from eventsys.admin import routes  # noqa: E402,F401
+__all__ = ["bp"]

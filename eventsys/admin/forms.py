@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from eventsys.models import Role
@@ -31,9 +39,17 @@ class UserFilterForm(FlaskForm):
     q = StringField(
         _l("Name, email, card or phone"),
         filters=[single_line],
-        validators=[Optional(), Length(max=100)],
+        validators=[
+            Optional(),
+            Length(max=100, message=_l("Search for at most 100 characters.")),
+        ],
     )
-    role = SelectField(_l("Role"), choices=_role_choices(with_any=True), validators=[Optional()])
+    role = SelectField(
+        _l("Role"),
+        choices=_role_choices(with_any=True),
+        validators=[Optional()],
+        invalid_choice_message=_l("Choose a role from the list."),
+    )
 
 
 class UserAccessForm(FlaskForm):
@@ -46,10 +62,26 @@ class UserAccessForm(FlaskForm):
 
 
 class AuditFilterForm(FlaskForm):
+    """Who did it, to what, and when; a GET form, so no CSRF token."""
+
     class Meta:
         csrf = False
 
-    entity = SelectField(_l("What changed"), validators=[Optional()])
+    actor = SelectField(_l("Who"), validators=[Optional()])
+    entity = SelectField(_l("Kind of object"), validators=[Optional()])
+    entity_id = IntegerField(
+        _l("Object number"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=2**31 - 1, message=_l("Enter a whole number above zero.")),
+        ],
+    )
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The last day comes before the first day."))
 
 
 def policies_form(values: dict[str, int]) -> FlaskForm:
@@ -62,6 +94,9 @@ def policies_form(values: dict[str, int]) -> FlaskForm:
         field = IntegerField(
             policy.label,
             default=values[key],
+            invalid_value_message=_l(
+                "Enter a whole number, e.g. %(default)d.", default=policy.default
+            ),
             validators=[
                 InputRequired(message=_l("Enter a whole number.")),
                 NumberRange(

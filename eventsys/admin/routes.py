@@ -1,13 +1,13 @@
 """Admin pages: users and roles, policies, the audit log, mails that could not be sent."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from eventsys.admin import bp
+from eventsys.admin import audit_display
+from eventsys.admin.blueprint import bp
 from eventsys.admin.forms import (
     ROLE_LABELS,
     AuditFilterForm,
@@ -18,12 +18,14 @@ from eventsys.admin.forms import (
     policies_form,
 )
 from eventsys.auth.decorators import admin_required
+from eventsys.exports import Table, download
 from eventsys.extensions import db
-from eventsys.models import AuditEntry, User
+from eventsys.models import User
 from eventsys.services import accounts, policies, registrations
 from eventsys.services import outbox as outbox_service
 
 PER_PAGE = 50
+EXPORT_LIMIT = 50_000
 
 
 @bp.get("/")
@@ -89,19 +91,38 @@ def policies_page():
 @bp.get("/audit")
 @admin_required
 def audit():
-    types = db.session.scalars(
-        sa.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
-    ).all()
     form = AuditFilterForm(request.args)
+    form.actor.choices = [
+        SelectChoice(value="", label=_("Anyone")),
+        *(SelectChoice(value=str(u.id), label=u.display_name) for u in audit_display.actors()),
+    ]
     form.entity.choices = [
         SelectChoice(value="", label=_("Everything")),
-        *(SelectChoice(value=t) for t in types),
+        *(
+            SelectChoice(value=t, label=audit_display.object_label(t))
+            for t in audit_display.object_types()
+        ),
     ]
-    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if form.validate() and form.entity.data:
-        query = query.where(AuditEntry.entity_type == form.entity.data)
+    chosen = audit_display.AuditFilter()
+    if form.validate():
+        chosen = audit_display.AuditFilter(
+            actor_id=int(form.actor.data) if form.actor.data else None,
+            entity_type=form.entity.data or "",
+            entity_id=form.entity_id.data,
+            first_day=form.start.data,
+            last_day=form.end.data,
+        )
+    query = audit_display.query(chosen)
+    if request.args.get("format") == "csv":
+        table = Table(
+            _("Audit log"),
+            audit_display.csv_headers(),
+            audit_display.csv_rows(db.session.scalars(query.limit(EXPORT_LIMIT))),
+        )
+        return download([table], "audit-log", "csv", titles=False)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("admin/audit.html", form=form, page=page)
+    views = [audit_display.describe(entry) for entry in page.items]
+    return render_template("admin/audit.html", form=form, page=page, views=views)
 
 
 @bp.get("/outbox")

@@ -7,12 +7,10 @@ the table below, so a client can rely on ``type`` alone.
 
 from http import HTTPStatus
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
-
-from eventsys.errors import problem
 
 BASE = "https://eventsys.dev/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -31,6 +29,7 @@ TYPES = {
     "not-open": (409, _l("Not open yet")),
     "duplicate": (409, _l("Already registered")),
     "clash": (409, _l("Overlapping shift")),
+    "final-sign-up": (409, _l("Sign-up cannot be withdrawn")),
     "daily-cap": (409, _l("Daily limit reached")),
     "event-cancelled": (409, _l("Event cancelled")),
     "past": (409, _l("Too late")),
@@ -68,6 +67,7 @@ SERVICE_CODES = {
     "daily_cap": "daily-cap",
     "not_signed_up": "conflict",
     "too_late": "window-closed",
+    "no_withdrawal": "final-sign-up",
     "invalid": "validation",
 }
 
@@ -75,6 +75,18 @@ SERVICE_CODES = {
 CODE_FIELDS = {"party_size": "party_size", "capacity": "capacity", "bad_input": "needs"}
 
 _STATUS_SLUGS = {status: slug for slug, (status, _title) in reversed(TYPES.items())}
+
+
+def problem(status: int, title: str, detail: str = "", type_: str = "about:blank", **extra):
+    """A problem document response (RFC 9457)."""
+    body = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = CONTENT_TYPE
+    return response
 
 
 def type_uri(slug: str) -> str:

@@ -34,6 +34,7 @@ from eventsys.api.schemas import (
     ShiftListSchema,
     ShiftQuerySchema,
     ShiftSchema,
+    SignupRequestSchema,
     SignupSchema,
     TokenRequestSchema,
     TokenSchema,
@@ -406,12 +407,16 @@ def create_shift(data):
 
 @bp.post("/shifts/<int:shift_id>/signups")
 @api_tokens.token_required
+@bp.arguments(SignupRequestSchema, required=False)
 @bp.response(201, SignupSchema)
 @bp.doc(security=BEARER)
-def sign_up(shift_id: int):
-    """An approved volunteer takes a free slot of the shift."""
+def sign_up(data, shift_id: int):
+    """An approved volunteer takes a free slot of the shift (past the withdrawal cut-off
+    only with ``understood``: such a sign-up cannot be withdrawn)."""
     shift = _get(Shift, shift_id)
-    return shift_service.sign_up(shift.id, api_tokens.current_user())
+    return shift_service.sign_up(
+        shift.id, api_tokens.current_user(), understood=data.get("understood", False)
+    )
 
 
 @bp.delete("/signups/<int:signup_id>")

@@ -111,6 +111,8 @@ class EventSchema(Schema):
     kind = fields.String()
     title = fields.String()
     description = fields.String()
+    title_en = fields.String()
+    description_en = fields.String()
     status = fields.String()
     cancel_reason = fields.String()
     starts_at = Instant()
@@ -190,6 +192,11 @@ class EventWriteSchema(Schema):
     kind = fields.String(validate=validate.OneOf([k.value for k in EventKind]))
     title = SingleLine(validate=validate.Length(min=1, max=200))
     description = MultiLine(validate=validate.Length(max=20_000))
+    title_en = SingleLine(
+        validate=validate.Length(max=200),
+        metadata={"description": "English title; empty shows the Chinese one in English"},
+    )
+    description_en = MultiLine(validate=validate.Length(max=20_000))
     venue_id = Identifier(allow_none=True)
     series_id = Identifier(allow_none=True)
     campaign_id = Identifier(allow_none=True)
@@ -243,6 +250,16 @@ class RegistrationRequestSchema(Schema):
         validate=validate.Length(max=len(ACCESS_NEEDS)),
     )
     needs_note = MultiLine(load_default="", validate=validate.Length(max=300))
+
+
+class SignupRequestSchema(Schema):
+    understood = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "True to sign up for a shift past its withdrawal cut-off, "
+            "knowing that this sign-up cannot be withdrawn"
+        },
+    )
 
 
 class EventRefSchema(Schema):

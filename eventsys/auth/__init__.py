@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.auth import routes  # noqa: F401  (registers the views)
+from eventsys.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from eventsys.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from eventsys.auth import bp
+from eventsys.auth.blueprint import bp
 from eventsys.auth.forms import (
     ChangePasswordForm,
     CloseAccountForm,

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.calendar import routes  # noqa: F401  (registers the views)
+from eventsys.calendar.blueprint import bp
 
-bp = Blueprint("calendar", __name__, url_prefix="/calendar")
-
-from eventsys.calendar import routes  # noqa: E402,F401
+__all__ = ["bp"]

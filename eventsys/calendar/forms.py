@@ -1,11 +1,26 @@
 """Forms of the calendar area: the personal feed's reminder and the staff export."""
 
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventsys.services import ical
+from eventsys.db_types import utcnow
+from eventsys.local_time import library_zone
+from eventsys.services import feeds, ical
+
+# The export form starts on today and the next three months, in the library's time zone.
+EXPORT_DEFAULT_DAYS = 90
 
 
 def alarm_choices() -> list[SelectChoice]:
@@ -29,19 +44,48 @@ class AlarmForm(FlaskForm):
         self.alarm.choices = alarm_choices()
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a group of checkboxes: no Ctrl or Cmd, easy to tap."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _today() -> date:
+    return utcnow().astimezone(library_zone()).date()
+
+
+def _in_90_days() -> date:
+    return _today() + timedelta(days=EXPORT_DEFAULT_DAYS)
+
+
 class ExportForm(FlaskForm):
     first_day = DateField(
         _l("From"),
-        validators=[InputRequired(message=_l("Give the first day as YYYY-MM-DD."))],
+        default=_today,
+        validators=[InputRequired(message=_l("Choose the first day of the export."))],
     )
     last_day = DateField(
         _l("Until (inclusive)"),
-        validators=[InputRequired(message=_l("Give the last day as YYYY-MM-DD."))],
+        default=_in_90_days,
+        validators=[InputRequired(message=_l("Choose the last day of the export."))],
     )
-    kind = SelectMultipleField(_l("Kinds of event"), validators=[Optional()])
-    audience = SelectMultipleField(_l("Audiences"), validators=[Optional()])
+    kind = CheckboxesField(_l("Kinds of event"), validators=[Optional()])
+    audience = CheckboxesField(_l("Audiences"), validators=[Optional()])
     series = SelectField(_l("Series"), validators=[Optional()])
     campaign = SelectField(_l("Campaign"), validators=[Optional()])
-    branch = SelectField(_l("Centre or branch"), validators=[Optional()])
+    branch = RadioField(_l("Centre or branch"), default="", validators=[Optional()])
     drafts = BooleanField(_l("Include drafts"))
     shifts = BooleanField(_l("Include volunteer shifts"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Every problem at once, the date range included (the error summary names the
+        field of each)."""
+        valid = super().validate(extra_validators)
+        if self.first_day.data and self.last_day.data and not self.last_day.errors:
+            try:
+                feeds.export_request(feeds.FeedFilter(), self.first_day.data, self.last_day.data)
+            except feeds.FeedError as error:
+                self.last_day.errors.append(str(error))
+                valid = False
+        return valid

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from eventsys.auth.decorators import staff_required
-from eventsys.calendar import bp
+from eventsys.calendar.blueprint import bp
 from eventsys.calendar.forms import AlarmForm, ExportForm, alarm_choices
 from eventsys.extensions import db, limiter
 from eventsys.models import Audience, Branch, Campaign, Event, EventKind, EventStatus, Series
@@ -192,15 +192,15 @@ def _export_form() -> ExportForm:
     form.audience.choices = [SelectChoice(a.value, str(ical.AUDIENCE_LABELS[a])) for a in Audience]
     every = [SelectChoice("", _("All"))]
     form.series.choices = every + [
-        SelectChoice(s.slug, s.title)
+        SelectChoice(s.slug, s.localized_title)
         for s in db.session.scalars(sa.select(Series).order_by(Series.title))
     ]
     form.campaign.choices = every + [
-        SelectChoice(c.slug, c.title)
+        SelectChoice(c.slug, c.localized_title)
         for c in db.session.scalars(sa.select(Campaign).order_by(Campaign.title))
     ]
     form.branch.choices = every + [
-        SelectChoice(b.code, b.name)
+        SelectChoice(b.code, b.localized_name)
         for b in db.session.scalars(sa.select(Branch).order_by(Branch.kind, Branch.name))
     ]
     return form

@@ -18,6 +18,7 @@ LOADERS = [
     "volunteers",
     "year",
     "indicators",
+    "posters",
 ]
 
 DEMO_PASSWORD = "demo-password"

@@ -77,6 +77,8 @@ def _full_lecture(hall: Venue, readers: list[User]) -> None:
         kind="lecture",
         title="名家讲座：苏州园林的诗意栖居",
         description="一场座无虚席的讲座：名额已满，可登记候补，有人取消时按登记顺序依次递补。",
+        title_en="Master Lecture: Poetic Dwelling in the Gardens of Suzhou",
+        description_en="A full house: join the waiting list and move up as others cancel.",
         venue=hall,
         starts_at=start,
         ends_at=start + timedelta(hours=2),

@@ -24,6 +24,7 @@ from flask import current_app
 from eventsys.db_types import utcnow
 from eventsys.demo import DEMO_PASSWORD
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import (
     Branch,
     Campaign,
@@ -402,11 +403,36 @@ PLAN = {
     ],
 }
 
+# key: slug, title, brand, English title, what the series is about in English
 SERIES = {
-    "window": ("jiangnan-window-2021", "江南文化之窗 · 2021", "jiangnan_window"),
-    "forum": ("forum-2021", "苏图讲坛 · 2021", ""),
-    "seniors": ("seniors-2021", "银龄讲堂 · 2021", ""),
-    "intl": ("intl-2021", "国际文化交流讲座 · 2021", ""),
+    "window": (
+        "jiangnan-window-2021",
+        "江南文化之窗 · 2021",
+        "jiangnan_window",
+        "A Window on Jiangnan Culture · 2021",
+        "Talks on the streets, crafts, customs and stories of old Suzhou.",
+    ),
+    "forum": (
+        "forum-2021",
+        "苏图讲坛 · 2021",
+        "",
+        "Suzhou Library Forum · 2021",
+        "Talks on health, law, science, books and everyday life.",
+    ),
+    "seniors": (
+        "seniors-2021",
+        "银龄讲堂 · 2021",
+        "",
+        "Seniors' Lecture Hall · 2021",
+        "Afternoon talks for older readers.",
+    ),
+    "intl": (
+        "intl-2021",
+        "国际文化交流讲座 · 2021",
+        "",
+        "International Culture Talks · 2021",
+        "Talks on the cultures of the world and their meeting with Jiangnan.",
+    ),
 }
 
 # (gallery, title, curator's role) filling the galleries' free weeks.
@@ -428,7 +454,7 @@ REASONS_OTHER = ("主讲人行程冲突，活动取消，另行安排。", "因�
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    return library_zone()
 
 
 class _Year:
@@ -470,11 +496,16 @@ class _Year:
                 return code
 
 
-def _series(slug: str, title: str, brand: str) -> int:
+def _series(slug: str, title: str, brand: str, title_en: str, about_en: str) -> int:
     series_id = db.session.scalar(sa.select(Series.id).where(Series.slug == slug))
     if series_id is None:
         series = Series(
-            slug=slug, title=title, brand=brand, description=f"{title}系列讲座，免费参加。"
+            slug=slug,
+            title=title,
+            brand=brand,
+            description=f"{title}系列讲座，免费参加。",
+            title_en=title_en,
+            description_en=f"{about_en} Free to attend.",
         )
         db.session.add(series)
         db.session.flush()

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.events import labels, page, routes, sharing  # noqa: F401  (registers the views)
+from eventsys.events.blueprint import bp
 
-bp = Blueprint("events", __name__, url_prefix="/events")
-
-from eventsys.events import labels, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,12 +1,18 @@
-"""All reader activities: the full list, and the page of kinds without their own area."""
+"""All reader activities: the full list, the month view, and the page of kinds without
+their own area."""
 
-from eventsys.events import bp
-from eventsys.events.listing import render_detail, render_list
+from eventsys.events.blueprint import bp
+from eventsys.events.listing import render_detail, render_list, render_month
 
 
 @bp.get("/", endpoint="list")
 def list_events():
     return render_list("events/list.html")
+
+
+@bp.get("/calendar", endpoint="calendar")
+def month():
+    return render_month("events/calendar.html")
 
 
 @bp.get("/<int:event_id>")

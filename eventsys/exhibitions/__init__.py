@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.exhibitions import routes  # noqa: F401  (registers the views)
+from eventsys.exhibitions.blueprint import bp
 
-bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
-
-from eventsys.exhibitions import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -2,15 +2,13 @@
 
 from eventsys.db_types import utcnow
 from eventsys.events.listing import render_detail, render_list
-from eventsys.exhibitions import bp
+from eventsys.exhibitions.blueprint import bp
 from eventsys.models import Event, EventKind
 
 
 @bp.get("/", endpoint="list")
 def list_events():
-    return render_list(
-        "exhibitions/list.html", extra=(Event.kind == EventKind.EXHIBITION,), now=utcnow()
-    )
+    return render_list("exhibitions/list.html", extra=(Event.kind == EventKind.EXHIBITION,))
 
 
 @bp.get("/<int:event_id>")

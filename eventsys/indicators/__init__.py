@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.indicators import routes  # noqa: F401  (registers the views)
+from eventsys.indicators.blueprint import bp
 
-bp = Blueprint("indicators", __name__, url_prefix="/indicators")
-
-from eventsys.indicators import routes  # noqa: E402,F401
+__all__ = ["bp"]

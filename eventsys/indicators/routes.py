@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -12,7 +13,7 @@ from eventsys.auth.decorators import admin_required, staff_required
 from eventsys.db_types import utcnow
 from eventsys.exports import FORMATS, Table, download
 from eventsys.extensions import db
-from eventsys.indicators import bp
+from eventsys.indicators.blueprint import bp
 from eventsys.indicators.forms import LockForm, ValueForm
 from eventsys.models import Campaign, IndicatorValue
 from eventsys.services import indicators as svc
@@ -33,6 +34,9 @@ def _export_format() -> str | None:
 def _year_arg() -> int:
     raw = request.args.get("year")
     if raw in (None, ""):
+        latest = svc.latest_year_with_data()
+        if latest is not None:
+            return latest
         return utcnow().year - 1 if utcnow().month < 3 else utcnow().year
     try:
         return svc.check_year(raw)
@@ -68,6 +72,28 @@ def _campaign_arg() -> Campaign | None:
     return campaign
 
 
+@bp.app_template_filter("indicator_number")
+def number(value, signed: bool = False) -> str:
+    """A figure with the language's thousands separator and at most two decimals."""
+    if value is None:
+        return "—"
+    text = format_decimal(value, format="#,##0.##")
+    return f"+{text}" if signed and value > 0 else text
+
+
+@bp.app_template_filter("indicator_percent")
+def percent(value, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    text = format_percent(Decimal(value) / 100, format="#,##0.0%")
+    return f"+{text}" if signed and value > 0 else text
+
+
+@bp.app_template_filter("indicator_unit")
+def unit(value: str) -> str:
+    return svc.unit_label(value)
+
+
 def _fmt(value) -> str:
     if value is None:
         return ""
@@ -79,25 +105,25 @@ def _fmt(value) -> str:
 # ---------------------------------------------------------------- dashboard
 
 
-def _chart(rows: list[svc.IndicatorRow]) -> list[dict]:
-    """Bars for each indicator, scaled to the largest of the five libraries."""
+def _chart(rows: list[svc.IndicatorRow], year: int) -> list[dict]:
+    """Bars for each indicator, in per cent of the largest of the five libraries."""
     charts = []
     for row in rows:
-        bars = [(str(svc.LIBRARY_LABELS[svc.Library.SUZHOU]), row.value, True)]
-        bars += [(p.label, p.value, False) for p in row.peers]
-        top = max((v for _n, v, _o in bars if v is not None), default=0) or 1
+        bars = [(str(svc.LIBRARY_LABELS[svc.Library.SUZHOU]), row.value, True, year)]
+        bars += [(p.label, p.value, False, p.year) for p in row.peers]
+        top = max((v for _n, v, _o, _y in bars if v is not None), default=0) or 1
         charts.append(
             {
                 "label": row.label,
-                "unit": row.unit,
+                "unit": svc.unit_label(row.unit),
                 "bars": [
                     {
-                        "name": name,
-                        "value": _fmt(value) if value is not None else _("no value"),
-                        "width": round(float(value or 0) / float(top) * 300, 1),
+                        "name": name if bar_year in (None, year) else f"{name} ({bar_year})",
+                        "value": number(value) if value is not None else _("no value"),
+                        "percent": round(float(value or 0) / float(top) * 100, 1),
                         "own": own,
                     }
-                    for name, value, own in bars
+                    for name, value, own, bar_year in bars
                 ],
             }
         )
@@ -106,16 +132,24 @@ def _chart(rows: list[svc.IndicatorRow]) -> list[dict]:
 
 def _dashboard_tables(year: int, rows: list[svc.IndicatorRow]) -> list[Table]:
     headers = [_("Indicator"), _("Unit"), _("Suzhou Library"), _("Previous year"), _("Change")]
-    headers.append(_("Change %"))
+    headers += [_("Change %"), _("Rank"), _("Gap to the next one up"), _("Gap to the best")]
     for peer in rows[0].peers:
-        headers += [peer.label, _("Gap"), _("Gap %")]
+        headers += [peer.label, _("Year"), _("Gap"), _("Gap %"), _("Source")]
     headers += [_("Source"), _("Sample figures")]
     body = []
     for row in rows:
-        line = [row.label, row.unit, _fmt(row.value), _fmt(row.previous), _fmt(row.change)]
-        line.append(_fmt(row.change_percent))
+        line = [row.label, svc.unit_label(row.unit), _fmt(row.value), _fmt(row.previous)]
+        line += [_fmt(row.change), _fmt(row.change_percent)]
+        standing = row.standing
+        line += (
+            [f"{standing.rank}/{standing.of}", _fmt(standing.gap_to_next)]
+            + [_fmt(standing.gap_to_best)]
+            if standing
+            else ["", "", ""]
+        )
         for peer in row.peers:
-            line += [_fmt(peer.value), _fmt(peer.gap), _fmt(peer.gap_percent)]
+            line += [_fmt(peer.value), peer.year or "", _fmt(peer.gap), _fmt(peer.gap_percent)]
+            line.append(_("sample figure") if peer.is_sample else peer.source)
         line += [row.source, _("yes") if row.is_sample else ""]
         body.append(line)
     return [Table(_("Core indicators %(year)s", year=year), headers, body)]
@@ -136,12 +170,11 @@ def dashboard():
         "indicators/dashboard.html",
         year=year,
         rows=rows,
-        charts=_chart(rows),
+        charts=_chart(rows, year),
         lock=lock,
         difference=difference,
         live=live,
         form=LockForm(),
-        fmt=_fmt,
     )
 
 
@@ -291,11 +324,14 @@ def values():
                 form.value.data,
                 unit=form.unit.data or "",
                 source=form.source.data,
+                source_url=form.source_url.data or "",
                 actor=current_user,
             )
         except IndicatorError as error:
             db.session.rollback()
             target = form.code if form.code.data == "reader_activities" else form.value
+            if isinstance(error, svc.SourceLinkError):
+                target = form.source_url
             target.errors = [*target.errors, str(error)]
         else:
             db.session.commit()
@@ -315,7 +351,6 @@ def values():
             entered=entered,
             indicator_labels=svc.INDICATOR_LABELS,
             library_labels=svc.LIBRARY_LABELS,
-            fmt=_fmt,
         ),
         status,
     )

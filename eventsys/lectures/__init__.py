@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.lectures import routes  # noqa: F401  (registers the views)
+from eventsys.lectures.blueprint import bp
 
-bp = Blueprint("lectures", __name__, url_prefix="/lectures")
-
-from eventsys.lectures import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ from flask import abort
 
 from eventsys.events.listing import render_detail, render_list
 from eventsys.extensions import db
-from eventsys.lectures import bp
+from eventsys.lectures.blueprint import bp
 from eventsys.models import Event, EventKind, Series
 
 

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.main import health, routes  # noqa: F401  (registers the views)
+from eventsys.main.blueprint import bp
 
-bp = Blueprint("main", __name__)
-
-from eventsys.main import health, routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import eventsys
 from eventsys.extensions import db, limiter
-from eventsys.main import bp
+from eventsys.main.blueprint import bp
 
 log = logging.getLogger(__name__)
 

@@ -9,46 +9,37 @@ from flask_login import current_user
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.i18n import LANGUAGE_CHOSEN
-from eventsys.main import bp
-from eventsys.models import Audience, Branch, BranchKind, Event, EventKind, Series
+from eventsys.main.blueprint import bp
+from eventsys.models import Event, EventKind, Series
 from eventsys.services import catalogue
 from eventsys.services.urls import safe_next_url
 
 
 @bp.get("/")
 def home():
-    """What's on: today, this week, current exhibitions, the next Jiangnan lectures."""
+    """Search and the next events first; then current exhibitions and Jiangnan lectures."""
     now = utcnow()
     today_start, today_end = catalogue.today_bounds()
     jiangnan = sa.select(Series.id).where(Series.brand == "jiangnan")
+    not_exhibition = Event.kind != EventKind.EXHIBITION
+    today = catalogue.upcoming(Event.starts_at < today_end, not_exhibition, limit=6)
+    this_week = catalogue.upcoming(
+        Event.starts_at >= today_end, not_exhibition, until=today_start + timedelta(days=7), limit=6
+    )
+    # A quiet week still shows what comes next, so the first screen is never empty.
+    later = [] if today or this_week else catalogue.upcoming(not_exhibition, limit=4)
     return render_template(
         "main/home.html",
-        today=catalogue.upcoming(
-            Event.starts_at < today_end, Event.kind != EventKind.EXHIBITION, limit=8
-        ),
-        this_week=catalogue.upcoming(
-            Event.starts_at >= today_end,
-            Event.kind != EventKind.EXHIBITION,
-            until=today_start + timedelta(days=7),
-            limit=8,
-        ),
+        today=today,
+        this_week=this_week,
+        later=later,
         exhibitions=catalogue.upcoming(
             Event.kind == EventKind.EXHIBITION, Event.starts_at <= now, limit=6
         ),
         lectures=catalogue.upcoming(
             Event.kind == EventKind.LECTURE, Event.series_id.in_(jiangnan), limit=5
         ),
-        centres=db.session.scalars(
-            sa.select(Branch).where(Branch.kind == BranchKind.CENTRE).order_by(Branch.code)
-        ).all(),
-        audiences=[
-            Audience.SENIORS,
-            Audience.CHILDREN,
-            Audience.FAMILIES,
-            Audience.TEENS,
-            Audience.ADULTS,
-            Audience.ACCESSIBILITY,
-        ],
+        branches=catalogue.branches(),
     )
 
 

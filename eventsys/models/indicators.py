@@ -71,6 +71,7 @@ class IndicatorValue(db.Model):
     value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 2))
     unit: Mapped[str] = mapped_column(sa.String(20), default="")
     source: Mapped[str] = mapped_column(sa.String(300), default="")
+    source_url: Mapped[str] = mapped_column(sa.String(500), default="")
     is_sample: Mapped[bool] = mapped_column(default=False)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventsys.db_types import UTCDateTime, utcnow
 from eventsys.extensions import db
+from eventsys.i18n import localized
 from eventsys.models.events import Event, new_uid
 from eventsys.models.users import User
 from eventsys.models.venues import Venue
@@ -76,6 +77,11 @@ class VolunteerRole(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name_en: Mapped[str] = mapped_column(sa.String(80), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @property
+    def localized_name(self) -> str:
+        """One name at a time: English in English when stored, else Chinese."""
+        return localized(self.name, self.name_en)
 
     def __str__(self) -> str:
         return self.name

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.red_culture import routes  # noqa: F401  (registers the views)
+from eventsys.red_culture.blueprint import bp
 
-bp = Blueprint("red_culture", __name__, url_prefix="/red-culture")
-
-from eventsys.red_culture import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from eventsys.events.listing import render_detail, render_list
 from eventsys.extensions import db
 from eventsys.models import Campaign, Event
-from eventsys.red_culture import bp
+from eventsys.red_culture.blueprint import bp
 
 
 @bp.get("/")

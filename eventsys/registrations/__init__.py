@@ -1,7 +1,6 @@
 """Readers' registrations and the staff's door: register, cancel, check in, close."""
 
-from flask import Blueprint
+from eventsys.registrations import routes  # noqa: F401  (registers the views)
+from eventsys.registrations.blueprint import bp
 
-bp = Blueprint("registrations", __name__)
-
-from eventsys.registrations import routes  # noqa: E402,F401
+__all__ = ["bp"]

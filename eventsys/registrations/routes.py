@@ -22,7 +22,7 @@ from eventsys.db_types import utcnow
 from eventsys.exports import Table
 from eventsys.extensions import db, limiter
 from eventsys.models import Event, EventStatus, Registration, User
-from eventsys.registrations import bp
+from eventsys.registrations.blueprint import bp
 from eventsys.registrations.forms import (
     CapacityForm,
     CheckInForm,
@@ -34,6 +34,7 @@ from eventsys.registrations.forms import (
     WalkInForm,
 )
 from eventsys.services import registrations as service
+from eventsys.services.events import MAX_ID
 from eventsys.services.links import event_url, external_url
 from eventsys.services.registrations import NEED_LABELS, STATUS_LABELS, RegistrationError
 
@@ -88,7 +89,7 @@ def registration_box(event: Event) -> dict:
     if registration is None and event.takes_registrations:
         refusal = service.refusal(event, user)
         if refusal is None:
-            form = RegisterForm(formdata=None)
+            form = RegisterForm(formdata=None, max_party_size=event.max_party_size)
     return {
         "registration": registration,
         "position": service.waitlist_position(registration) if registration else None,
@@ -97,10 +98,34 @@ def registration_box(event: Event) -> dict:
         "waiting": service.waitlist_length(event) if event.takes_registrations else 0,
         "need_labels": NEED_LABELS,
         "status_labels": STATUS_LABELS,
+        "max_note_length": service.MAX_NOTE_LENGTH,
     }
 
 
 # ---------------------------------------------------------------- readers
+
+
+def _show_refusal(form: RegisterForm, event: Event, error: RegistrationError) -> None:
+    """A party size refused by the rules sits by its field when the field is shown."""
+    if error.code == "party_size" and event.max_party_size > 1:
+        if not form.party_size.errors:
+            form.party_size.errors = [*form.party_size.errors, error.message]
+    elif error.message not in form.form_errors:
+        form.form_errors.append(error.message)
+
+
+def _check_register_form(form: RegisterForm, event: Event, reader: User, by_staff: bool) -> bool:
+    """Every problem at once: the fields, then why the rules refuse; True when none."""
+    valid = form.validate_on_submit()
+    if event.max_party_size == 1 and form.party_size.errors:
+        form.form_errors.extend(form.party_size.errors)  # the field is hidden
+        form.party_size.errors = []
+    try:
+        service.check_open(event, reader, by_staff=by_staff)
+    except RegistrationError as error:
+        _show_refusal(form, event, error)
+        return False
+    return valid and not form.form_errors
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
@@ -111,8 +136,12 @@ def register(event_id: int):
         return render_template("registrations/register.html", event=event, form=None)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
-    form = RegisterForm()
-    if not form.validate_on_submit():
+    existing = service.active_registration(event, current_user)
+    if existing is not None:
+        flash(_("You are registered for this event already."), "info")
+        return redirect(url_for("registrations.show", registration_id=existing.id))
+    form = RegisterForm(max_party_size=event.max_party_size)
+    if not _check_register_form(form, event, current_user, by_staff=False):
         return render_template("registrations/register.html", event=event, form=form), 400
     try:
         registration = service.register(
@@ -128,7 +157,7 @@ def register(event_id: int):
             flash(error.message, "info")
             if existing is not None:
                 return redirect(url_for("registrations.show", registration_id=existing.id))
-        form.form_errors.append(error.message)
+        _show_refusal(form, event, error)
         return render_template("registrations/register.html", event=event, form=form), 400
     if registration.status == service.CONFIRMED:
         flash(_("You are registered. A confirmation mail is on its way."), "success")
@@ -183,11 +212,22 @@ def show(registration_id: int):
     )
 
 
-@bp.post("/registrations/<int:registration_id>/cancel")
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(registration_id: int):
+    """GET asks first (the seat goes to someone else); POST cancels."""
     registration = _own_registration(registration_id)
     form = ConfirmForm()
+    if request.method == "GET":
+        return render_template(
+            "registrations/cancel.html",
+            registration=registration,
+            event=registration.event,
+            form=form,
+            keep_url=event_page(registration.event)
+            if request.args.get("back") == "event"
+            else url_for("registrations.show", registration_id=registration.id),
+        )
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -351,50 +391,73 @@ def _find_readers(text: str) -> list[User]:
     )
 
 
+def _reader_forms(event: Event, readers: list[User], posted=None) -> dict:
+    """One form per reader found, with ids of its own; ``posted`` keeps what was typed."""
+    forms = {}
+    for reader in readers:
+        form = posted if posted is not None and posted.user_id.data == str(reader.id) else None
+        if form is None:
+            form = StaffRegisterForm(formdata=None, max_party_size=event.max_party_size)
+        for f in (form.party_size, form.needs, form.needs_note):
+            f.id = f"{f.name}-{reader.id}"
+        forms[reader.id] = form
+    return forms
+
+
+def _staff_add_page(event: Event, search, readers: list[User], posted=None, status=200):
+    return (
+        render_template(
+            "registrations/staff_add.html",
+            event=event,
+            search=search,
+            readers=readers,
+            searched=bool(search.reader.data),
+            forms=_reader_forms(event, readers, posted),
+            posted=posted,
+            max_note_length=service.MAX_NOTE_LENGTH,
+            active={r.id: service.active_registration(event, r) for r in readers},
+        ),
+        status,
+    )
+
+
 @bp.route("/staff/events/<int:event_id>/registrations/add", methods=["GET", "POST"])
 @staff_required
 def staff_add(event_id: int):
     event = _event_or_404(event_id)
     search = ReaderSearchForm(request.args)
-    readers = _find_readers(search.reader.data or "") if search.reader.data else []
-    form = StaffRegisterForm()
-    if request.method == "POST":
-        reader = None
-        if form.validate_on_submit() and str(form.user_id.data).isdigit():
-            reader = db.session.get(User, int(form.user_id.data))
-        if reader is None:
-            flash(_("Choose a reader from the search results."), "error")
-            return redirect(url_for("registrations.staff_add", event_id=event.id))
-        try:
-            registration = service.register(
-                event,
-                reader,
-                form.party_size.data,
-                form.needs.data,
-                form.needs_note.data or "",
-                source=service.STAFF,
-                actor=current_user,
-            )
-        except RegistrationError as error:
-            flash(error.message, "error")
-            return redirect(
-                url_for("registrations.staff_add", event_id=event.id, reader=reader.email)
-            )
-        label = STATUS_LABELS[registration.status]
-        flash(
-            _("%(name)s is registered: %(status)s.", name=reader.display_name, status=label),
-            "success",
+    if request.method == "GET":
+        readers = _find_readers(search.reader.data or "") if search.reader.data else []
+        return _staff_add_page(event, search, readers)
+    form = StaffRegisterForm(max_party_size=event.max_party_size)
+    user_id = request.form.get("user_id", "")
+    known_id = user_id.isdigit() and int(user_id) <= MAX_ID  # no key is larger
+    reader = db.session.get(User, int(user_id)) if known_id else None
+    if reader is None:
+        flash(_("Choose a reader from the search results."), "error")
+        return redirect(url_for("registrations.staff_add", event_id=event.id))
+    search = ReaderSearchForm(formdata=None, reader=reader.email)
+    if not _check_register_form(form, event, reader, by_staff=True):
+        return _staff_add_page(event, search, [reader], form, 400)
+    try:
+        registration = service.register(
+            event,
+            reader,
+            form.party_size.data,
+            form.needs.data,
+            form.needs_note.data or "",
+            source=service.STAFF,
+            actor=current_user,
         )
-        return redirect(url_for("registrations.staff_list", event_id=event.id))
-    return render_template(
-        "registrations/staff_add.html",
-        event=event,
-        search=search,
-        readers=readers,
-        searched=bool(search.reader.data),
-        form=form,
-        active={r.id: service.active_registration(event, r) for r in readers},
+    except RegistrationError as error:
+        _show_refusal(form, event, error)
+        return _staff_add_page(event, search, [reader], form, 400)
+    label = STATUS_LABELS[registration.status]
+    flash(
+        _("%(name)s is registered: %(status)s.", name=reader.display_name, status=label),
+        "success",
     )
+    return redirect(url_for("registrations.staff_list", event_id=event.id))
 
 
 @bp.post("/staff/registrations/<int:registration_id>/cancel")
@@ -430,7 +493,7 @@ def capacity(event_id: int):
     return render_template("registrations/capacity.html", event=event, form=form), status
 
 
-def _checkin_page(event: Event, form: CheckInForm, result=None, error=None, status=200):
+def _checkin_page(event: Event, form: CheckInForm, result=None, status=200):
     q = request.args.get("q", "")
     matches = service.find(event, q, statuses=[service.CONFIRMED]) if q.strip() else []
     return (
@@ -439,7 +502,6 @@ def _checkin_page(event: Event, form: CheckInForm, result=None, error=None, stat
             event=event,
             form=form,
             result=result,
-            error=error,
             q=q,
             matches=matches,
             searched=bool(q.strip()),
@@ -479,16 +541,12 @@ def checkin(event_id: int):
     if request.method == "GET":
         return _checkin_page(event, form)
     if not form.validate_on_submit():
-        return _checkin_page(
-            event,
-            CheckInForm(formdata=None),
-            error=_("Scan a QR code or type its code."),
-            status=400,
-        )
+        return _checkin_page(event, form, status=400)
     try:
         result = service.check_in(event, form.code.data)
     except RegistrationError as error:
-        return _checkin_page(event, CheckInForm(formdata=None), error=error.message, status=422)
+        form.code.errors = [*form.code.errors, error.message]
+        return _checkin_page(event, form, status=422)
     return _checkin_page(event, CheckInForm(formdata=None), result=result)
 
 
@@ -503,7 +561,9 @@ def checkin_one(event_id: int, registration_id: int):
     try:
         result = service.check_in_registration(registration)
     except RegistrationError as error:
-        return _checkin_page(event, CheckInForm(formdata=None), error=error.message, status=422)
+        form = CheckInForm(formdata=None)
+        form.form_errors.append(error.message)
+        return _checkin_page(event, form, status=422)
     return _checkin_page(event, CheckInForm(formdata=None), result=result)
 
 

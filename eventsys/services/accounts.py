@@ -16,7 +16,7 @@ from eventsys.extensions import db
 from eventsys.models import AuditEntry, Event, Registration, Role, User
 from eventsys.models.registrations import ACTIVE_STATUSES
 from eventsys.models.users import ROLE_CHOICES, hash_password
-from eventsys.services import audit, links, outbox, registrations
+from eventsys.services import audit, links, outbox, registrations, shifts
 
 log = logging.getLogger(__name__)
 
@@ -189,23 +189,13 @@ def personal_data(user: User) -> dict:
     }
 
 
-# Areas that keep personal data add a function here: user -> {section: data}.
-PERSONAL_DATA_SECTIONS: list = []
-
-
 def _extra_personal_data(user: User) -> dict:
-    sections: dict = {}
-    for provider in PERSONAL_DATA_SECTIONS:
-        sections.update(provider(user))
-    return sections
+    """What the other areas keep about the account, section by section."""
+    return shifts.personal_data(user)
 
 
 def personal_data_json(user: User) -> str:
     return json.dumps(personal_data(user), ensure_ascii=False, indent=2)
-
-
-# Areas that keep personal data add a function here: user -> None, wiping it.
-ANONYMISERS: list = []
 
 
 def upcoming_registrations(user: User) -> list[Registration]:
@@ -252,8 +242,7 @@ def close_account(user: User) -> int:
         sa.select(Registration).where(Registration.user_id == user.id)
     ):
         registration.needs_note = ""
-    for anonymise in ANONYMISERS:
-        anonymise(user)
+    shifts.anonymise(user)
     # The audit log names the account only by id from now on.
     db.session.execute(
         sa.update(AuditEntry)

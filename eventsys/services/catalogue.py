@@ -6,15 +6,14 @@ in) plus one COUNT, whatever the page's length.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import (
     Audience,
     Branch,
@@ -116,13 +115,9 @@ def parse_filters(args, *, staff: bool = False) -> Filters:
     return filters
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
-
-
 def day_start(day: date) -> datetime:
     """Local midnight at the start of ``day`` as a UTC instant."""
-    return datetime.combine(day, time.min, tzinfo=_zone()).astimezone(UTC)
+    return datetime.combine(day, time.min, tzinfo=library_zone()).astimezone(UTC)
 
 
 def _escape_like(text: str) -> str:
@@ -159,8 +154,10 @@ def conditions(filters: Filters, *, public: bool = True, upcoming: bool = False)
         where.append(
             sa.or_(
                 Event.title.ilike(pattern, escape="\\"),
+                Event.title_en.ilike(pattern, escape="\\"),
                 Event.speaker_name.ilike(pattern, escape="\\"),
                 Event.description.ilike(pattern, escape="\\"),
+                Event.description_en.ilike(pattern, escape="\\"),
             )
         )
     return where
@@ -225,5 +222,5 @@ def upcoming(*extra, limit: int = 6, until: datetime | None = None) -> list[Even
 
 
 def today_bounds() -> tuple[datetime, datetime]:
-    today = utcnow().astimezone(_zone()).date()
+    today = utcnow().astimezone(library_zone()).date()
     return day_start(today), day_start(today + timedelta(days=1))

@@ -7,14 +7,13 @@ refusal leaves the session as it was (nothing half-saved).
 import logging
 import re
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from eventsys.extensions import db
+from eventsys.local_time import datetime_text, library_zone
 from eventsys.models import (
     Audience,
     Campaign,
@@ -40,6 +39,8 @@ EDITABLE_FIELDS = (
     "kind",
     "title",
     "description",
+    "title_en",
+    "description_en",
     "series_id",
     "campaign_id",
     "parent_id",
@@ -73,7 +74,7 @@ LATEST = datetime(2200, 12, 31, 23, 59, tzinfo=UTC)
 MAX_ID = 2**31 - 1
 MAX_CAPACITY = 100_000
 # Fields shown on one line: in mail subjects, calendar SUMMARY and LOCATION lines.
-ONE_LINE_FIELDS = ("title", "online_url", "speaker_name", "speaker_title")
+ONE_LINE_FIELDS = ("title", "title_en", "online_url", "speaker_name", "speaker_title")
 
 
 class EventError(ValueError):
@@ -89,11 +90,18 @@ class CapacityNeedsConfirmation(EventError):
     """The capacity exceeds the venue's: allowed, but only when staff confirm it."""
 
 
+def blank_value(name: str):
+    """What an event's field holds when nothing is given for it."""
+    return _defaults()[name]
+
+
 def _defaults() -> dict:
     return {
         "kind": EventKind.LECTURE.value,
         "title": "",
         "description": "",
+        "title_en": "",
+        "description_en": "",
         "series_id": None,
         "campaign_id": None,
         "parent_id": None,
@@ -233,9 +241,9 @@ def validate(values: dict, *, confirm_capacity: bool = False, event: Event | Non
 
 def _clean(values: dict) -> dict:
     clean = dict(values)
-    for key in ("title", "online_url", "speaker_name", "speaker_title"):
+    for key in ("title", "title_en", "online_url", "speaker_name", "speaker_title"):
         clean[key] = (clean[key] or "").strip()
-    for key in ("description", "speaker_bio"):
+    for key in ("description", "description_en", "speaker_bio"):
         clean[key] = clean[key] or ""
     return clean
 
@@ -439,8 +447,6 @@ def cancel(event: Event, reason: str, actor: User | None) -> Event:
 
 
 def _queue_cancellation_notices(event: Event) -> int:
-    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
-    when = event.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     registrations = db.session.scalars(
         sa.select(Registration)
         .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
@@ -448,16 +454,17 @@ def _queue_cancellation_notices(event: Event) -> int:
     ).all()
     for registration in registrations:
         user = registration.user
-        subject = _("Cancelled: %(title)s", title=event.title)
-        body = _(
-            'Dear %(name)s,\n\nwe are sorry: "%(title)s" on %(when)s has been cancelled.\n'
-            "Reason: %(reason)s\n\nYour registration no longer holds a seat.\n"
-            "Suzhou Library",
-            name=user.display_name,
-            title=event.title,
-            when=when,
-            reason=event.cancel_reason,
-        )
+        with force_locale(user.locale):  # the reader's language, as every other mail
+            subject = _("Cancelled: %(title)s", title=event.localized_title)
+            body = _(
+                'Dear %(name)s,\n\nwe are sorry: "%(title)s" on %(when)s has been cancelled.\n'
+                "Reason: %(reason)s\n\nYour registration no longer holds a seat.\n"
+                "Suzhou Library",
+                name=user.display_name,
+                title=event.localized_title,
+                when=datetime_text(event.starts_at),
+                reason=event.cancel_reason,
+            )
         outbox.queue(
             user.email,
             subject,
@@ -485,7 +492,7 @@ def duplicate(event: Event, actor: User | None, starts_at: datetime | None = Non
 
 
 def local_day_range(event: Event) -> tuple[date, date]:
-    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    zone = library_zone()
     last = event.ends_at.astimezone(zone)
     # An exhibition ending at midnight ended the day before.
     if last.time() == datetime.min.time():
@@ -570,6 +577,8 @@ def save_series(actor: User | None, values: dict, series: Series | None = None) 
     series.slug, series.title = slug, title[:200]
     series.brand = (values.get("brand") or "").strip()[:40]
     series.description = values.get("description") or ""
+    series.title_en = (values.get("title_en") or "").strip()[:200]
+    series.description_en = values.get("description_en") or ""
     db.session.flush()
     after = audit.snapshot(series, ("slug", "title", "brand", "description"))
     audit.record(actor, "series.save", series, before, after)
@@ -595,6 +604,8 @@ def save_campaign(actor: User | None, values: dict, campaign: Campaign | None = 
         before = audit.snapshot(campaign, ("slug", "title", "year", "description"))
     campaign.slug, campaign.title, campaign.year = slug, title[:200], year
     campaign.description = values.get("description") or ""
+    campaign.title_en = (values.get("title_en") or "").strip()[:200]
+    campaign.description_en = values.get("description_en") or ""
     db.session.flush()
     after = audit.snapshot(campaign, ("slug", "title", "year", "description"))
     audit.record(actor, "campaign.save", campaign, before, after)
@@ -605,7 +616,7 @@ def to_utc(local: datetime | None) -> datetime | None:
     """A naive wall-clock time in the library's zone (form input) as an aware UTC instant."""
     if local is None:
         return None
-    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    zone = library_zone()
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
@@ -613,5 +624,5 @@ def to_local(value: datetime | None) -> datetime | None:
     """An instant as a naive wall-clock time in the library's zone (form pre-fill)."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    zone = library_zone()
     return value.astimezone(zone).replace(tzinfo=None)

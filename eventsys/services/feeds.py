@@ -18,8 +18,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from eventsys import feed_cache
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import (
     Audience,
     Branch,
@@ -37,7 +39,7 @@ from eventsys.models.registrations import ACTIVE_STATUSES
 from eventsys.services import ical
 
 # Bump when the calendar output changes shape, so cached copies are refetched.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: titles and descriptions in the feed's language
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -231,9 +233,12 @@ def public_conditions(feed_filter: FeedFilter, now: datetime | None = None) -> l
 
 def _fingerprint(parts: tuple, stamps: list[datetime | None]) -> Fingerprint:
     stamps = [s for s in stamps if s is not None]
-    last = max(stamps).replace(microsecond=0) if stamps else None
-    text = "|".join(str(p) for p in (FORMAT_VERSION, *parts, last.isoformat() if last else ""))
-    return Fingerprint(hashlib.sha256(text.encode()).hexdigest()[:32], last)
+    latest = max(stamps) if stamps else None
+    # The ETag (and the feed cache's key) keeps the microseconds, so a change within the
+    # second of the last build is seen; Last-Modified has whole seconds only.
+    text = "|".join(str(p) for p in (FORMAT_VERSION, *parts, latest.isoformat() if latest else ""))
+    last_modified = latest.replace(microsecond=0) if latest else None
+    return Fingerprint(hashlib.sha256(text.encode()).hexdigest()[:32], last_modified)
 
 
 def events_fingerprint(conditions: list, *extra) -> Fingerprint:
@@ -261,7 +266,8 @@ def load_events(conditions: list) -> list[Event]:
 
 
 def public_feed(feed_filter: FeedFilter) -> tuple[Fingerprint, Callable[[], bytes]]:
-    """The validators of a public feed, and a function that builds it (called unless 304)."""
+    """The validators of a public feed, and a function that builds it (called unless 304)
+    or takes it from the feed cache."""
     conditions = public_conditions(feed_filter)
     fingerprint = events_fingerprint(conditions, "public", feed_filter.key())
 
@@ -273,7 +279,8 @@ def public_feed(feed_filter: FeedFilter) -> tuple[Fingerprint, Callable[[], byte
             )
             return ical.to_bytes(ical.feed_calendar(load_events(conditions), options))
 
-    return fingerprint, build
+    key = ("public", FORMAT_VERSION, feed_filter.key(), fingerprint.etag)
+    return fingerprint, feed_cache.cached(key, build)
 
 
 def _refresh_minutes() -> int:
@@ -355,6 +362,8 @@ def _personal_conditions(user: User, now: datetime) -> list:
 
 
 def personal_feed(user: User) -> tuple[Fingerprint, Callable[[], bytes]]:
+    """Built afresh on every request that is not a 304: never kept in the shared feed cache,
+    so one reader's registrations are never stored where another request could read them."""
     now = utcnow()
     conditions = _personal_conditions(user, now)
     row = db.session.execute(
@@ -510,7 +519,7 @@ def export_request(
             )
         )
     request = ExportRequest(feed_filter, first_day, last_day, include_drafts, include_shifts)
-    zone = ical.library_zone()
+    zone = library_zone()
     request.window = Window(
         starts=datetime.combine(first_day, time.min, zone).astimezone(UTC),
         ends=datetime.combine(last_day + timedelta(days=1), time.min, zone).astimezone(UTC),

@@ -28,15 +28,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import (
     Audience,
     Branch,
@@ -66,6 +67,10 @@ class IndicatorError(Exception):
     """A refusal with a message for the user (bad period, locked twice, bad value...)."""
 
 
+class SourceLinkError(IndicatorError):
+    """The source link of a figure is not a web address."""
+
+
 # ---------------------------------------------------------------- periods
 
 
@@ -93,7 +98,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 
 def _zone() -> ZoneInfo:
     try:
-        return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+        return library_zone()
     except RuntimeError:  # outside an app (scripts): the library's default zone
         return ZoneInfo("Asia/Shanghai")
 
@@ -515,6 +520,36 @@ LIBRARY_LABELS = {
 }
 
 
+# The units the library's plan writes (models.indicators.DEFAULT_UNITS), said in each
+# language; a unit an admin typed that is not here is shown as typed.
+UNIT_LABELS = {
+    "万元": _l("10,000 yuan"),
+    "册/件": _l("items"),
+    "人": _l("people"),
+    "万人次": _l("10,000 visits"),
+    "场次": _l("sessions"),
+    "万册次": _l("10,000 loans"),
+}
+
+
+def unit_label(unit: str) -> str:
+    return str(UNIT_LABELS.get(unit, unit))
+
+
+def _check_source_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise SourceLinkError(
+            _("The source link must be a web address starting with http:// or https://.")
+        )
+    if len(url) > 500:
+        raise SourceLinkError(_("The source link is too long (500 characters at most)."))
+    return url
+
+
 def set_value(
     year,
     code: str,
@@ -524,9 +559,11 @@ def set_value(
     source: str = "",
     actor: User | None = None,
     is_sample: bool = False,
+    source_url: str = "",
 ) -> IndicatorValue:
     """Enter or replace one indicator value; the caller commits. Audit-logged."""
     year = check_year(year)
+    source_url = _check_source_url(source_url)
     if code not in set(IndicatorCode):
         raise IndicatorError(_("Unknown indicator %(code)s.", code=code))
     if library not in set(Library):
@@ -552,7 +589,7 @@ def set_value(
             IndicatorValue.library == library,
         )
     )
-    fields = ("year", "code", "library", "value", "unit", "source", "is_sample")
+    fields = ("year", "code", "library", "value", "unit", "source", "source_url", "is_sample")
     before = None
     if row is None:
         row = IndicatorValue(year=year, code=code, library=library)
@@ -562,6 +599,7 @@ def set_value(
     row.value = number.quantize(Decimal("0.01"))
     row.unit = (unit or DEFAULT_UNITS[IndicatorCode(code)]).strip()[:20]
     row.source = (source or "").strip()[:300]
+    row.source_url = source_url
     row.is_sample = is_sample
     row.entered_by_id = actor.id if actor is not None else None
     row.entered_at = utcnow()
@@ -587,6 +625,40 @@ class Comparison:
     value: Decimal | None
     gap: Decimal | None  # Suzhou minus the peer
     gap_percent: Decimal | None  # of the peer's value
+    year: int | None = None  # the year of the peer's published figure
+    source: str = ""
+    source_url: str = ""
+    is_sample: bool = False
+
+
+@dataclass
+class Standing:
+    """Where Suzhou stands among the libraries shown with a figure (立标尺、找差距):
+    its rank (1 is the largest figure) and how far it is from the next one up and the best."""
+
+    rank: int
+    of: int
+    next_up: Comparison | None = None
+    gap_to_next: Decimal | None = None
+    best: Comparison | None = None
+    gap_to_best: Decimal | None = None
+
+
+def standing(value: Decimal | None, peers: list[Comparison]) -> Standing | None:
+    """Suzhou's rank among the peers that have a figure; None without a figure of its own.
+
+    Every indicator is one where more is better. Ties share a rank; the next one up is the
+    smallest figure above Suzhou's."""
+    if value is None:
+        return None
+    shown = [p for p in peers if p.value is not None]
+    above = sorted((p for p in shown if p.value > value), key=lambda p: p.value)
+    result = Standing(rank=len(above) + 1, of=len(shown) + 1)
+    if above:
+        result.next_up, result.best = above[0], above[-1]
+        result.gap_to_next = above[0].value - value
+        result.gap_to_best = above[-1].value - value
+    return result
 
 
 @dataclass
@@ -602,6 +674,9 @@ class IndicatorRow:
     is_sample: bool
     peers: list[Comparison]
     counted: bool = False  # reader activities: counted by eventsys
+    source_url: str = ""
+    standing: Standing | None = None
+    own_is_sample: bool = False  # is_sample: Suzhou's figure or any peer's is a sample
 
 
 def _percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -618,10 +693,41 @@ def reader_activity_sessions(year: int) -> int:
     return figures(year_period(year)).sessions
 
 
+# Peers publish their figures a year or two late: a missing figure is taken from up to this
+# many years before, and the page says which year it is.
+PEER_LOOKBACK_YEARS = 2
+
+
+def peer_values(year: int) -> dict[tuple[str, str], IndicatorValue]:
+    """Each peer's latest figure of each indicator from ``year`` or the years just before."""
+    rows = db.session.scalars(
+        sa.select(IndicatorValue)
+        .where(
+            IndicatorValue.library.in_([p.value for p in PEERS]),
+            IndicatorValue.year.between(year - PEER_LOOKBACK_YEARS, year),
+        )
+        .order_by(IndicatorValue.year)
+    )
+    return {(r.code, r.library): r for r in rows}
+
+
+def latest_year_with_data(today: date | None = None) -> int | None:
+    """The latest year up to this one with Suzhou figures entered or locked, which the
+    dashboard opens on (the current year is nearly empty until the report is made)."""
+    this_year = (today or utcnow().date()).year
+    entered = sa.select(sa.func.max(IndicatorValue.year)).where(
+        IndicatorValue.library == Library.SUZHOU.value, IndicatorValue.year <= this_year
+    )
+    locked = sa.select(sa.func.max(YearLock.year)).where(YearLock.year <= this_year)
+    years = [y for y in (db.session.scalar(entered), db.session.scalar(locked)) if y]
+    return max(years, default=None)
+
+
 def dashboard(year) -> list[IndicatorRow]:
     """The eight indicators of ``year`` against the peers, with the change from last year."""
     year = check_year(year)
     current, previous = values_for(year), values_for(year - 1)
+    published = peer_values(year)
     counted_now = Decimal(reader_activity_sessions(year))
     counted_before = Decimal(reader_activity_sessions(year - 1)) if year > MIN_YEAR else None
     rows = []
@@ -637,7 +743,7 @@ def dashboard(year) -> list[IndicatorRow]:
         change = value - before if value is not None and before is not None else None
         peers = []
         for library in PEERS:
-            peer = current.get((code.value, library.value))
+            peer = published.get((code.value, library.value))
             peer_value = peer.value if peer else None
             gap = value - peer_value if value is not None and peer_value is not None else None
             peers.append(
@@ -647,11 +753,13 @@ def dashboard(year) -> list[IndicatorRow]:
                     peer_value,
                     gap,
                     _percent(gap, peer_value),
+                    year=peer.year if peer else None,
+                    source=peer.source if peer else "",
+                    source_url=peer.source_url if peer else "",
+                    is_sample=bool(peer and peer.is_sample),
                 )
             )
-        sample = bool(own and own.is_sample) or any(
-            (p := current.get((code.value, lib.value))) is not None and p.is_sample for lib in PEERS
-        )
+        sample = bool(own and own.is_sample) or any(p.is_sample for p in peers)
         rows.append(
             IndicatorRow(
                 code=code.value,
@@ -665,6 +773,9 @@ def dashboard(year) -> list[IndicatorRow]:
                 is_sample=sample,
                 peers=peers,
                 counted=counted,
+                source_url=own.source_url if own and not counted else "",
+                standing=standing(value, peers),
+                own_is_sample=bool(own and own.is_sample and not counted),
             )
         )
     return rows

@@ -23,6 +23,7 @@ can recognise the duplicate.
 
 import base64
 import html
+import io
 import logging
 import re
 import secrets
@@ -30,6 +31,7 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
+import segno
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
@@ -163,7 +165,8 @@ def _finish(message_id: int, token: str | None, **values) -> bool:
 
 def to_email(message: OutboxMessage) -> EmailMessage:
     """The mail as sent. An attachment is a dict of ``filename``, ``content_type`` and
-    ``content`` (text, or base64 with ``"encoding": "base64"``); one with a
+    ``content`` (text, base64 with ``"encoding": "base64"``, or the text of a QR code to
+    draw as a PNG with ``"encoding": "qr"``); one with a
     ``content_id`` is an inline image, shown under the text in an HTML version of the
     body (``alt`` describes it), so mail clients display it without fetching anything."""
     mail = EmailMessage()
@@ -206,9 +209,18 @@ def _content_type(attachment: dict) -> tuple[str, str]:
 
 
 def _content(attachment: dict) -> bytes:
-    if attachment.get("encoding") == "base64":
+    encoding = attachment.get("encoding")
+    if encoding == "base64":
         return base64.b64decode(attachment["content"])
+    if encoding == "qr":  # drawn here, not in the request that queued the mail
+        return qr_png(attachment["content"])
     return attachment["content"].encode()
+
+
+def qr_png(text: str) -> bytes:
+    png = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    return png.getvalue()
 
 
 _LINK = re.compile(r"https?://[^\s<>\"]+")

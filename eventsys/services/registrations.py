@@ -19,15 +19,11 @@ transaction (it has written nothing before the lock); the others commit the call
 work before they start.
 """
 
-import base64
-import io
 import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-import segno
 import sqlalchemy as sa
 from cachetools import TTLCache, cached
 from flask import current_app
@@ -41,6 +37,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from eventsys.database import commit_without_expiring, write_turn
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import datetime_text, library_zone
 from eventsys.models import Event, EventStatus, Registration, RegistrationStatus, User
 from eventsys.models.registrations import (
     ACCESS_NEEDS,
@@ -106,12 +103,9 @@ class CheckIn:
 # ---------------------------------------------------------------- helpers
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
-
-
 def local_text(instant: datetime) -> str:
-    return instant.astimezone(_zone()).strftime("%Y-%m-%d %H:%M")
+    """The reader's one date format, in the language being made (see ``local_time``)."""
+    return datetime_text(instant)
 
 
 # The seat statements are built once: a rush runs them thousands of times a minute.
@@ -201,14 +195,13 @@ QR_CONTENT_ID = "checkin-qr@eventsys"
 
 def _qr_attachment(code: str) -> dict:
     """The check-in code as a QR image inside the mail, so the door can scan the mail alone
-    (no login, no remote image for the mail client to block)."""
-    png = io.BytesIO()
-    segno.make(code, error="m", micro=False).save(png, kind="png", scale=8, border=4)
+    (no login, no remote image for the mail client to block). The outbox sender draws the
+    image when it sends (``"encoding": "qr"``): a registration only stores the code."""
     return {
         "filename": "checkin-qr.png",
         "content_type": "image/png",
-        "encoding": "base64",
-        "content": base64.b64encode(png.getvalue()).decode("ascii"),
+        "encoding": "qr",
+        "content": code,
         "content_id": QR_CONTENT_ID,
         "alt": code,
     }
@@ -316,7 +309,7 @@ def admits(registration: Registration) -> bool:
 
 
 def party_text(size: int) -> str:
-    """"1 person", "3 people": a party's size in words, in the current language."""
+    """ "1 person", "3 people": a party's size in words, in the current language."""
     return ngettext("%(num)s person", "%(num)s people", size)
 
 
@@ -684,7 +677,7 @@ def check_in(event: Event, code: str) -> CheckIn:
             "not_found",
             _(
                 "This code belongs to another event: %(title)s on %(when)s.",
-                title=registration.event.title,
+                title=registration.event.localized_title,
                 when=local_text(registration.event.starts_at),
             ),
         )
@@ -700,7 +693,7 @@ def check_in_window(event: Event) -> tuple[datetime, datetime]:
     """When the door is open: from EVENTSYS_CHECKIN_OPENS_MINUTES before the start to the
     end of the event's last local day, so that a code cannot be used days before or after."""
     minutes = current_app.config["EVENTSYS_CHECKIN_OPENS_MINUTES"]
-    zone = _zone()
+    zone = library_zone()
     last = event.ends_at.astimezone(zone)
     if last.time() == time.min:
         last -= timedelta(microseconds=1)  # ending at midnight ends the day before
@@ -960,7 +953,7 @@ def _apply_noshow_policy(user: User, now: datetime, event: Event) -> None:
                 name=user.display_name,
                 count=recent,
                 days=days,
-                title=event.title,
+                title=event.localized_title,
                 until=local_text(until),
             ),
             dedupe_key=f"suspended:{user.id}:{event.id}",
@@ -1042,7 +1035,7 @@ def _queue_registered_mail(registration: Registration, attachments: list[dict]) 
         if registration.status == CONFIRMED:
             outbox.queue(
                 user.email,
-                _("Registered: %(title)s", title=event.title),
+                _("Registered: %(title)s", title=event.localized_title),
                 _(
                     'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
                     "confirmed (%(party)s).\n\nYour check-in code: %(code)s\n"
@@ -1050,7 +1043,7 @@ def _queue_registered_mail(registration: Registration, attachments: list[dict]) 
                     "registration:\n%(link)s\n\n"
                     "The event is attached for your calendar.\n\nSuzhou Library",
                     name=user.display_name,
-                    title=event.title,
+                    title=event.localized_title,
                     when=local_text(event.starts_at),
                     party=party_text(registration.party_size),
                     code=registration.shown_checkin_code,
@@ -1062,13 +1055,13 @@ def _queue_registered_mail(registration: Registration, attachments: list[dict]) 
         else:
             outbox.queue(
                 user.email,
-                _("Waiting list: %(title)s", title=event.title),
+                _("Waiting list: %(title)s", title=event.localized_title),
                 _(
                     'Dear %(name)s,\n\n"%(title)s" on %(when)s is fully booked, so you are '
                     "on the waiting list (number %(position)s). We will write as soon as seats "
                     "free up for you.\n%(link)s\n\nSuzhou Library",
                     name=user.display_name,
-                    title=event.title,
+                    title=event.localized_title,
                     when=local_text(event.starts_at),
                     position=waitlist_position(registration),
                     link=link,
@@ -1083,7 +1076,7 @@ def _queue_promoted_mail(registration: Registration) -> None:
     with force_locale(user.locale):
         outbox.queue(
             user.email,
-            _("A seat for you: %(title)s", title=event.title),
+            _("A seat for you: %(title)s", title=event.localized_title),
             _(
                 "Dear %(name)s,\n\ngood news: seats freed up and your registration for "
                 '"%(title)s" on %(when)s is now confirmed (%(party)s).\n\n'
@@ -1091,7 +1084,7 @@ def _queue_promoted_mail(registration: Registration) -> None:
                 "at the door. Your registration:\n%(link)s\n\nIf you cannot come, please "
                 "cancel so the next reader gets the seat.\n\nSuzhou Library",
                 name=user.display_name,
-                title=event.title,
+                title=event.localized_title,
                 when=local_text(event.starts_at),
                 party=party_text(registration.party_size),
                 code=registration.shown_checkin_code,
@@ -1107,13 +1100,13 @@ def _queue_cancelled_by_library_mail(registration: Registration) -> None:
     with force_locale(user.locale):
         outbox.queue(
             user.email,
-            _("Registration cancelled: %(title)s", title=event.title),
+            _("Registration cancelled: %(title)s", title=event.localized_title),
             _(
                 "Dear %(name)s,\n\nthe library has cancelled your registration for "
                 '"%(title)s" on %(when)s. Please contact us if you have questions.\n\n'
                 "Suzhou Library",
                 name=user.display_name,
-                title=event.title,
+                title=event.localized_title,
                 when=local_text(event.starts_at),
             ),
             dedupe_key=f"cancelled:registration:{registration.id}",
@@ -1127,14 +1120,14 @@ def _queue_cancelled_by_reader_mail(registration: Registration) -> None:
     with force_locale(user.locale):
         outbox.queue(
             user.email,
-            _("Your registration is cancelled: %(title)s", title=event.title),
+            _("Your registration is cancelled: %(title)s", title=event.localized_title),
             _(
                 'Dear %(name)s,\n\nyour registration for "%(title)s" on %(when)s is '
                 "cancelled, as you asked. If you change your mind, register again while "
                 "seats are free:\n%(link)s\n\nIf you did not cancel, please contact the "
                 "library.\n\nSuzhou Library",
                 name=user.display_name,
-                title=event.title,
+                title=event.localized_title,
                 when=local_text(event.starts_at),
                 link=link,
             ),
@@ -1215,7 +1208,7 @@ def _moved_mail(registration: Registration, was: Placing) -> tuple[str, str]:
         )
     subject = _(
         "Changed: %(title)s is now on %(when)s",
-        title=event.title,
+        title=event.localized_title,
         when=local_text(event.starts_at),
     )
     body = _(
@@ -1224,7 +1217,7 @@ def _moved_mail(registration: Registration, was: Placing) -> tuple[str, str]:
         "If you cannot come now, please cancel so another reader gets the seat:\n%(link)s"
         "\n\nThe updated event is attached for your calendar.\n\nSuzhou Library",
         name=user.display_name,
-        title=event.title,
+        title=event.localized_title,
         when=local_text(event.starts_at),
         where=place_text(event),
         was_when=local_text(was.starts_at),

@@ -11,10 +11,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
 from eventsys.services import links, outbox
 
@@ -85,7 +84,7 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
                     "the waiting list gets your seat.\n\nSuzhou Library",
                     registration.party_size,
                     name=user.display_name,
-                    title=event.title,
+                    title=event.localized_title,
                     when=local_text(event.starts_at),
                     where=where,
                     link=link,
@@ -97,10 +96,10 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
 def _subject(event: Event, now: datetime) -> str:
     """Today or tomorrow, as the library's calendar has it: within the lead time an event
     can start later the same day as well as the next."""
-    zone = ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
+    zone = library_zone()
     if event.starts_at.astimezone(zone).date() == now.astimezone(zone).date():
-        return _("Today: %(title)s", title=event.title)
-    return _("Tomorrow: %(title)s", title=event.title)
+        return _("Today: %(title)s", title=event.localized_title)
+    return _("Tomorrow: %(title)s", title=event.localized_title)
 
 
 def registration_key(registration_id: int | str) -> str:

@@ -10,11 +10,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale, format_datetime, format_time
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
+from eventsys.local_time import date_text, datetime_text, library_zone, range_text
 from eventsys.models import (
     ApplicationStatus,
     Attendance,
@@ -37,7 +36,7 @@ from eventsys.models import (
     VolunteerApplication,
     VolunteerRole,
 )
-from eventsys.services import accounts, audit, outbox, policies
+from eventsys.services import audit, outbox, policies
 from eventsys.services.links import external_url
 
 log = logging.getLogger(__name__)
@@ -74,27 +73,22 @@ class ShiftError(ValueError):
 # --- time helpers ------------------------------------------------------------------------
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["EVENTSYS_TIMEZONE"])
-
-
 def local_instant(day: date, at: time) -> datetime:
     """A wall-clock time on a day in the library's zone, as a UTC instant."""
-    return datetime.combine(day, at, tzinfo=local_zone()).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=library_zone()).astimezone(UTC)
 
 
 def local_day(instant: datetime) -> date:
-    return instant.astimezone(local_zone()).date()
+    return instant.astimezone(library_zone()).date()
 
 
 def describe_shift(shift: Shift) -> str:
-    """ "阅读指导 · 人民路馆 · 报告厅 · 2021-03-06 09:00–12:00" in the reader's language."""
-    return _describe(shift.role.name, shift.venue, shift.starts_at, shift.ends_at)
+    """ "阅读指导 · 人民路馆 · 报告厅 · 2021年3月6日 周六 09:00–12:00" in the reader's language."""
+    return _describe(shift.role, shift.venue, shift.starts_at, shift.ends_at)
 
 
-def _describe(role_name: str, venue: Venue, starts_at: datetime, ends_at: datetime) -> str:
-    when = f"{format_datetime(starts_at, 'short')}–{format_time(ends_at, 'short')}"
-    return f"{role_name} · {venue} · {when}"
+def _describe(role: VolunteerRole, venue: Venue, starts_at: datetime, ends_at: datetime) -> str:
+    return f"{role.localized_name} · {venue} · {range_text(starts_at, ends_at)}"
 
 
 def _minutes(start: datetime, end: datetime) -> int:
@@ -373,7 +367,7 @@ def update_shift(shift: Shift, actor: User | None, **changes) -> Shift:
     news = any(values[name] != getattr(shift, name) for name in SEQUENCE_FIELDS)
     was_open = shift.status == ShiftStatus.OPEN
     moved = any(values[name] != getattr(shift, name) for name in MOVE_FIELDS)
-    was = _Placing(shift.role.name, shift.venue, shift.starts_at, shift.ends_at)
+    was = _Placing(shift.role, shift.venue, shift.starts_at, shift.ends_at)
     for name, value in values.items():
         setattr(shift, name, value)
     shift.notes = (shift.notes or "").strip()
@@ -402,7 +396,7 @@ def update_shift(shift: Shift, actor: User | None, **changes) -> Shift:
 class _Placing(NamedTuple):
     """What a volunteer knew of a shift before a change."""
 
-    role_name: str
+    role: VolunteerRole
     venue: Venue
     starts_at: datetime
     ends_at: datetime
@@ -450,7 +444,7 @@ def _tell_volunteers(shift: Shift, was: _Placing, *, cancelled: bool) -> None:
 def _cancelled_mail(user: User, was: _Placing, link: str) -> tuple[str, str]:
     subject = _(
         "Cancelled: your volunteer shift %(when)s",
-        when=format_datetime(was.starts_at, "short"),
+        when=datetime_text(was.starts_at),
     )
     body = _(
         "Hello %(name)s,\n\nthe volunteer shift you signed up for is cancelled:\n"
@@ -466,7 +460,7 @@ def _cancelled_mail(user: User, was: _Placing, link: str) -> tuple[str, str]:
 def _moved_mail(user: User, shift: Shift, was: _Placing, link: str) -> tuple[str, str]:
     subject = _(
         "Changed: your volunteer shift is now %(when)s",
-        when=format_datetime(shift.starts_at, "short"),
+        when=datetime_text(shift.starts_at),
     )
     body = _(
         "Hello %(name)s,\n\nthe time or place of the volunteer shift you signed up for has "
@@ -560,7 +554,7 @@ def _check_shift_open(shift: Shift | None, now: datetime, *, staff: bool) -> Shi
                 _(
                     "Sign-up for this shift opens %(days)s days ahead, on %(when)s.",
                     days=opens_days,
-                    when=format_datetime(opens, "short"),
+                    when=datetime_text(opens),
                 ),
                 "not_open_yet",
             )
@@ -616,8 +610,11 @@ def _take_slot(
     return signup
 
 
-def sign_up(shift_id: int, user: User, now: datetime | None = None) -> ShiftSignup:
-    """An approved volunteer takes a free slot; every refusal says why."""
+def sign_up(
+    shift_id: int, user: User, now: datetime | None = None, understood: bool = False
+) -> ShiftSignup:
+    """An approved volunteer takes a free slot; every refusal says why. Past the withdrawal
+    cut-off the volunteer must have said they know the sign-up is final (``understood``)."""
     now = now or utcnow()
     user_id = user.id
     if user.role != Role.VOLUNTEER:
@@ -626,6 +623,7 @@ def sign_up(shift_id: int, user: User, now: datetime | None = None) -> ShiftSign
             "not_volunteer",
         )
     shift = _check_shift_open(db.session.get(Shift, shift_id), now, staff=False)
+    check_final_sign_up(shift, understood, now)
     _check_personal_rules(shift, user_id)
     _check_free(shift)
     signup = _take_slot(shift.id, user_id, check_limits=True)
@@ -861,6 +859,27 @@ def can_withdraw(signup: ShiftSignup, now: datetime | None = None) -> bool:
     return signup.is_active and now <= signup.shift.starts_at - timedelta(hours=hours)
 
 
+def withdrawal_closed(shift: Shift, now: datetime | None = None) -> bool:
+    """Whether a sign-up made now could no longer be withdrawn (the rule of ``withdraw``)."""
+    hours = policies.get("volunteer_withdraw_hours")
+    return (now or utcnow()) > shift.starts_at - timedelta(hours=hours)
+
+
+def no_withdrawal_warning() -> str:
+    return _(
+        "You will not be able to withdraw from this shift once you sign up: withdrawal "
+        "closes %(hours)s hours before a shift starts. If you cannot come after all, "
+        "you must tell the volunteer desk.",
+        hours=policies.get("volunteer_withdraw_hours"),
+    )
+
+
+def check_final_sign_up(shift: Shift, understood: bool, now: datetime | None = None) -> None:
+    """A sign-up past the withdrawal cut-off is final: the volunteer must say they know."""
+    if not understood and withdrawal_closed(shift, now):
+        raise ShiftError(no_withdrawal_warning(), "no_withdrawal")
+
+
 @dataclass
 class RosterRow:
     shift: Shift
@@ -919,7 +938,7 @@ def roster_header() -> list[str]:
 
 def roster_table(rows: list[RosterRow]) -> list[list]:
     """The roster as plain cells (local times, translated attendance), for CSV and Excel."""
-    zone = local_zone()
+    zone = library_zone()
     table = []
     for row in rows:
         starts = row.shift.starts_at.astimezone(zone)
@@ -927,7 +946,7 @@ def roster_table(rows: list[RosterRow]) -> list[list]:
         attendance = row.signup.attendance
         table.append(
             [
-                starts.date().isoformat(),
+                date_text(starts),
                 starts.strftime("%H:%M"),
                 ends.strftime("%H:%M"),
                 row.shift.role.name,
@@ -949,7 +968,7 @@ def roster_table(rows: list[RosterRow]) -> list[list]:
 def _utc_offset_hours() -> int:
     """The library zone's offset now. Asia/Shanghai has had no daylight saving since 1991,
     so a fixed offset groups by local day/month correctly in SQL on SQLite too."""
-    offset = utcnow().astimezone(local_zone()).utcoffset() or timedelta(0)
+    offset = utcnow().astimezone(library_zone()).utcoffset() or timedelta(0)
     return int(offset.total_seconds() // 3600)
 
 
@@ -1106,7 +1125,7 @@ def due_shift_reminders(now: datetime, lead: timedelta) -> list[dict]:
                     "to": user.email,
                     "subject": _(
                         "Reminder: your volunteer shift %(when)s",
-                        when=format_datetime(signup.shift.starts_at, "short"),
+                        when=datetime_text(signup.shift.starts_at),
                     ),
                     "body": _(
                         "Hello %(name)s,\n\nthank you for volunteering. Your shift:\n"
@@ -1162,9 +1181,3 @@ def anonymise(user: User) -> None:
         application.skills = application.availability = application.motivation = ""
         application.emergency_name = application.emergency_phone = ""
         application.languages = ""
-
-
-if personal_data not in accounts.PERSONAL_DATA_SECTIONS:
-    accounts.PERSONAL_DATA_SECTIONS.append(personal_data)
-if anonymise not in accounts.ANONYMISERS:
-    accounts.ANONYMISERS.append(anonymise)

@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.staff import events, posters, routes  # noqa: F401  (registers the views)
+from eventsys.staff.blueprint import bp
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-from eventsys.staff import events, routes  # noqa: E402,F401
+__all__ = ["bp"]

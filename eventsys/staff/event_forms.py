@@ -1,4 +1,9 @@
-"""Staff forms for events, series, campaigns and exhibition visitor counts."""
+"""Staff forms for events, series, campaigns and exhibition visitor counts.
+
+Every message names the field and says how to put it right; the event form checks the
+fields together (the end after the start) even when one of them failed on its own, so a
+form shows every error in one pass.
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,7 +27,8 @@ from wtforms.validators import (
 )
 
 from eventsys.events.labels import AUDIENCE_LABELS, KIND_LABELS, WEEKDAY_LABELS
-from eventsys.services.events import EARLIEST, LATEST, MAX_CAPACITY, MAX_ID
+from eventsys.models import EventKind
+from eventsys.services.events import EARLIEST, LATEST, MAX_CAPACITY, MAX_ID, WEEKDAYS
 from eventsys.text import multi_line, single_line
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -30,10 +36,61 @@ HOURS_RULE = Regexp(
     r"^(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)?$",
     message=_l("Write opening hours like 09:00-17:00, or leave empty."),
 )
-
+MAX_PARTY = 50
 
 ONE_LINE = [single_line]
 LINES = [multi_line]
+
+# Which parts of the event form a kind uses. What a kind does not use is neither shown
+# nor checked, and is saved empty.
+REGISTRATION_FIELDS = (
+    "capacity",
+    "confirm_capacity",
+    "waitlist_enabled",
+    "max_party_size",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+SPEAKER_FIELDS = ("speaker_name", "speaker_title", "speaker_bio")
+HOURS_FIELDS = tuple(f"hours_{day}" for day in WEEKDAYS)
+EXHIBITION_FIELDS = ("curator", *HOURS_FIELDS)
+TOUR_FIELDS = ("parent_id",)
+SPEAKER_KINDS = {
+    EventKind.LECTURE,
+    EventKind.READING,
+    EventKind.GUIDED_TOUR,
+    EventKind.STUDY_SESSION,
+    EventKind.WORKSHOP,
+    EventKind.OTHER,
+}
+
+
+def sections_for(kind: str | None) -> set[str]:
+    """The sections of the event form that ``kind`` uses."""
+    sections = {"what", "when", "where", "english"}
+    if kind != EventKind.EXHIBITION:
+        sections.add("registration")
+    if kind in SPEAKER_KINDS:
+        sections.add("speaker")
+    if kind == EventKind.EXHIBITION:
+        sections.add("exhibition")
+    if kind == EventKind.GUIDED_TOUR:
+        sections.add("tour")
+    return sections
+
+
+def unused_fields(kind: str | None) -> tuple[str, ...]:
+    sections = sections_for(kind)
+    unused = ()
+    for section, names in (
+        ("registration", REGISTRATION_FIELDS),
+        ("speaker", SPEAKER_FIELDS),
+        ("exhibition", EXHIBITION_FIELDS),
+        ("tour", TOUR_FIELDS),
+    ):
+        if section not in sections:
+            unused += names
+    return unused
 
 
 def _optional_int(value):
@@ -58,43 +115,89 @@ def _in_years(form, field) -> None:
         )
 
 
+def _when(label, *, invalid, required=None):
+    """A local date-and-time field whose every message names it; ``required`` is the
+    message for an empty one, None when it may be empty."""
+    first = InputRequired(message=required) if required else Optional()
+    return DateTimeLocalField(
+        label,
+        format=DATETIME_FORMATS,
+        validators=[first, _in_years],
+        invalid_value_message=invalid,
+    )
+
+
+def _time_of(value, other) -> str:
+    """``value`` as the end-before-start message shows it: the time alone on the same day."""
+    if other is not None and value.date() == other.date():
+        return value.strftime("%H:%M")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(value=k.value, label=label) for k, label in KIND_LABELS.items()],
+        invalid_choice_message=_l("Choose the kind of event from the list."),
     )
     title = StringField(
         _l("Title"),
         filters=ONE_LINE,
-        validators=[InputRequired(message=_l("Give the event a title.")), Length(max=200)],
+        validators=[
+            InputRequired(message=_l("Give the event a title.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
+        ],
     )
-    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])
+    description = TextAreaField(
+        _l("Description"),
+        filters=LINES,
+        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
+    )
+    title_en = StringField(
+        _l("English title"),
+        filters=ONE_LINE,
+        validators=[Length(max=200, message=_l("Keep the English title under 200 characters."))],
+    )
+    description_en = TextAreaField(
+        _l("English description"),
+        filters=LINES,
+        validators=[
+            Length(max=20000, message=_l("Keep the English description under 20000 characters."))
+        ],
+    )
     series_id = SelectField(_l("Series"), coerce=_optional_int, validate_choice=False)
     campaign_id = SelectField(_l("Campaign"), coerce=_optional_int, validate_choice=False)
-    parent_id = SelectField(
-        _l("Exhibition (for guided tours)"), coerce=_optional_int, validate_choice=False
-    )
+    parent_id = SelectField(_l("Exhibition"), coerce=_optional_int, validate_choice=False)
     venue_id = SelectField(_l("Venue"), coerce=_optional_int, validate_choice=False)
-    starts_at = DateTimeLocalField(
+    starts_at = _when(
         _l("Starts"),
-        format=DATETIME_FORMATS,
-        validators=[InputRequired(message=_l("Give the start date and time.")), _in_years],
+        invalid=_l("Write the start like 2026-11-29 14:00."),
+        required=_l("Give the start date and time."),
     )
-    ends_at = DateTimeLocalField(
+    ends_at = _when(
         _l("Ends"),
-        format=DATETIME_FORMATS,
-        validators=[InputRequired(message=_l("Give the end date and time.")), _in_years],
+        invalid=_l("Write the end like 2026-11-29 16:00."),
+        required=_l("Give the end date and time."),
     )
     online = BooleanField(_l("Online event"))
     online_url = StringField(
-        _l("Online link"), filters=ONE_LINE, validators=[Optional(), Length(max=500)]
+        _l("Online link"),
+        filters=ONE_LINE,
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep the online link under 500 characters.")),
+        ],
     )
     audience = SelectField(
         _l("Audience"),
         choices=[SelectChoice(value=a.value, label=label) for a, label in AUDIENCE_LABELS.items()],
+        invalid_choice_message=_l("Choose the audience from the list."),
     )
     capacity = IntegerField(
         _l("Capacity (seats)"),
+        invalid_value_message=_l(
+            "Write the capacity as a whole number of seats, e.g. 80, or leave it empty."
+        ),
         validators=[
             Optional(),
             NumberRange(min=0, message=_l("Capacity cannot be negative.")),
@@ -107,26 +210,47 @@ class EventForm(FlaskForm):
     confirm_capacity = BooleanField(_l("I confirm the capacity above the venue's"))
     waitlist_enabled = BooleanField(_l("Waitlist when full"), default=True)
     max_party_size = IntegerField(
-        _l("Maximum party size"),
+        _l("People per registration (at most)"),
         default=1,
+        invalid_value_message=_l(
+            "Write the number of people per registration as a whole number, e.g. 2."
+        ),
         validators=[
-            InputRequired(message=_l("A party is at least one person.")),
-            NumberRange(min=1, max=50, message=_l("Between 1 and 50 people.")),
+            InputRequired(message=_l("Say how many people one registration may bring, e.g. 1.")),
+            NumberRange(
+                min=1,
+                max=MAX_PARTY,
+                message=_l("Between 1 and %(max)s people per registration.", max=MAX_PARTY),
+            ),
         ],
     )
-    registration_opens_at = DateTimeLocalField(
-        _l("Registration opens"), format=DATETIME_FORMATS, validators=[Optional(), _in_years]
+    registration_opens_at = _when(
+        _l("Registration opens"),
+        invalid=_l("Write the opening of registration like 2026-11-20 09:00."),
     )
-    registration_closes_at = DateTimeLocalField(
-        _l("Registration closes"), format=DATETIME_FORMATS, validators=[Optional(), _in_years]
+    registration_closes_at = _when(
+        _l("Registration closes"),
+        invalid=_l("Write the close of registration like 2026-11-29 12:00."),
     )
-    speaker_name = StringField(_l("Speaker name"), filters=ONE_LINE, validators=[Length(max=120)])
-    speaker_title = StringField(_l("Speaker title"), filters=ONE_LINE, validators=[Length(max=200)])
+    speaker_name = StringField(
+        _l("Speaker name"),
+        filters=ONE_LINE,
+        validators=[Length(max=120, message=_l("Keep the speaker's name under 120 characters."))],
+    )
+    speaker_title = StringField(
+        _l("Speaker title"),
+        filters=ONE_LINE,
+        validators=[Length(max=200, message=_l("Keep the speaker's title under 200 characters."))],
+    )
     speaker_bio = TextAreaField(
-        _l("Speaker biography"), filters=LINES, validators=[Length(max=5000)]
+        _l("Speaker biography"),
+        filters=LINES,
+        validators=[Length(max=5000, message=_l("Keep the biography under 5000 characters."))],
     )
     curator = StringField(
-        _l("Curator (exhibitions)"), filters=ONE_LINE, validators=[Length(max=120)]
+        _l("Curator"),
+        filters=ONE_LINE,
+        validators=[Length(max=120, message=_l("Keep the curator's name under 120 characters."))],
     )
     hours_mon = StringField(WEEKDAY_LABELS["mon"], validators=[HOURS_RULE])
     hours_tue = StringField(WEEKDAY_LABELS["tue"], validators=[HOURS_RULE])
@@ -136,13 +260,29 @@ class EventForm(FlaskForm):
     hours_sat = StringField(WEEKDAY_LABELS["sat"], validators=[HOURS_RULE])
     hours_sun = StringField(WEEKDAY_LABELS["sun"], validators=[HOURS_RULE])
 
+    def validate(self, extra_validators=None) -> bool:
+        """Every field's checks, then the checks across fields, whatever failed before;
+        a field the kind does not use is not checked."""
+        super().validate(extra_validators)
+        for name in unused_fields(self.kind.data):
+            self[name].errors = []
+        starts, ends = self.starts_at.data, self.ends_at.data
+        if starts is not None and ends is not None and ends <= starts and not self.ends_at.errors:
+            self.ends_at.errors.append(
+                _l(
+                    "The event must end after it starts (%(start)s): check the end date and time.",
+                    start=_time_of(starts, ends),
+                )
+            )
+        return not self.errors
+
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (shown to readers and sent to everyone registered)"),
         filters=LINES,
         validators=[
-            InputRequired(message=_l("Give a reason.")),
+            InputRequired(message=_l("Give the reason for cancelling; readers will see it.")),
             Length(max=500, message=_l("Keep the reason under 500 characters.")),
         ],
     )
@@ -150,10 +290,13 @@ class CancelForm(FlaskForm):
 
 class VisitorCountForm(FlaskForm):
     day = DateField(
-        _l("Day"), validators=[InputRequired(message=_l("Give the day as YYYY-MM-DD."))]
+        _l("Day"),
+        invalid_value_message=_l("Write the day like 2026-11-29."),
+        validators=[InputRequired(message=_l("Give the day, like 2026-11-29."))],
     )
     visitors = IntegerField(
         _l("Visitors"),
+        invalid_value_message=_l("Write the number of visitors as a whole number, e.g. 320."),
         validators=[
             InputRequired(message=_l("Enter the number of visitors.")),
             NumberRange(min=0, message=_l("The number of visitors cannot be negative.")),
@@ -161,12 +304,51 @@ class VisitorCountForm(FlaskForm):
     )
 
 
-class SeriesForm(FlaskForm):
-    slug = StringField(
-        _l("Short name (in the address)"), validators=[InputRequired(), Length(max=80)]
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _slug_field():
+    return StringField(
+        _l("Short name (in the address)"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Give a short name for the address, e.g. jiangnan-2026.")),
+            Length(max=80, message=_l("Keep the short name under 80 characters.")),
+        ],
     )
+
+
+def _english_fields():
+    return (
+        StringField(
+            _l("English title"),
+            filters=ONE_LINE,
+            validators=[
+                Length(max=200, message=_l("Keep the English title under 200 characters."))
+            ],
+        ),
+        TextAreaField(
+            _l("English description"),
+            filters=LINES,
+            validators=[
+                Length(
+                    max=20000, message=_l("Keep the English description under 20000 characters.")
+                )
+            ],
+        ),
+    )
+
+
+class SeriesForm(FlaskForm):
+    slug = _slug_field()
     title = StringField(
-        _l("Title"), filters=ONE_LINE, validators=[InputRequired(), Length(max=200)]
+        _l("Title"),
+        filters=ONE_LINE,
+        validators=[
+            InputRequired(message=_l("Give the series a title.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
+        ],
     )
     brand = SelectField(
         _l("Programme"),
@@ -176,22 +358,37 @@ class SeriesForm(FlaskForm):
             SelectChoice(value="", label=_l("Other")),
         ],
         validate_choice=True,
+        invalid_choice_message=_l("Choose the programme from the list."),
     )
-    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])
+    description = TextAreaField(
+        _l("Description"),
+        filters=LINES,
+        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
+    )
+    title_en, description_en = _english_fields()
 
 
 class CampaignForm(FlaskForm):
-    slug = StringField(
-        _l("Short name (in the address)"), validators=[InputRequired(), Length(max=80)]
-    )
+    slug = _slug_field()
     title = StringField(
-        _l("Title"), filters=ONE_LINE, validators=[InputRequired(), Length(max=200)]
+        _l("Title"),
+        filters=ONE_LINE,
+        validators=[
+            InputRequired(message=_l("Give the campaign a title.")),
+            Length(max=200, message=_l("Keep the title under 200 characters.")),
+        ],
     )
     year = IntegerField(
         _l("Year"),
+        invalid_value_message=_l("Write the year with four digits, e.g. 2026."),
         validators=[
-            InputRequired(message=_l("Give a year.")),
+            InputRequired(message=_l("Give the campaign's year, e.g. 2026.")),
             NumberRange(min=1900, max=2200, message=_l("Give a year between 1900 and 2200.")),
         ],
     )
-    description = TextAreaField(_l("Description"), filters=LINES, validators=[Length(max=20000)])
+    description = TextAreaField(
+        _l("Description"),
+        filters=LINES,
+        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
+    )
+    title_en, description_en = _english_fields()

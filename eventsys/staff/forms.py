@@ -17,6 +17,10 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+NAME_LENGTH = Length(max=120, message=_l("Keep the name under 120 characters."))
+NAME_EN_LENGTH = Length(max=120, message=_l("Keep the English name under 120 characters."))
+ADDRESS_LENGTH = Length(max=255, message=_l("Keep the address under 255 characters."))
+
 BRANCH_KIND_LABELS = {
     BranchKind.CENTRE: _l("Centre"),
     BranchKind.BRANCH: _l("Branch"),
@@ -34,8 +38,8 @@ class BranchForm(FlaskForm):
         _l("Code"),
         filters=[_strip],
         validators=[
-            InputRequired(),
-            Length(max=40),
+            InputRequired(message=_l("Give the branch a short code, e.g. renmin-road.")),
+            Length(max=40, message=_l("Keep the code under 40 characters.")),
             Regexp(
                 r"^[a-z0-9][a-z0-9-]*$",
                 message=_l("Use lower-case letters, digits and hyphens only."),
@@ -43,14 +47,20 @@ class BranchForm(FlaskForm):
         ],
     )
     name = StringField(
-        _l("Name"), filters=[single_line], validators=[InputRequired(), Length(max=120)]
+        _l("Name"),
+        filters=[single_line],
+        validators=[InputRequired(message=_l("Give the branch a name.")), NAME_LENGTH],
     )
     name_en = StringField(
-        _l("Name in English"), filters=[single_line], validators=[Optional(), Length(max=120)]
+        _l("Name in English"), filters=[single_line], validators=[Optional(), NAME_EN_LENGTH]
     )
-    kind = SelectField(_l("Kind"), choices=choices_from(BRANCH_KIND_LABELS))
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices_from(BRANCH_KIND_LABELS),
+        invalid_choice_message=_l("Choose the kind of branch from the list."),
+    )
     address = StringField(
-        _l("Address"), filters=[single_line], validators=[Optional(), Length(max=255)]
+        _l("Address"), filters=[single_line], validators=[Optional(), ADDRESS_LENGTH]
     )
 
 
@@ -62,26 +72,34 @@ class VenueForm(FlaskForm):
         invalid_choice_message=_l("Choose a branch from the list."),
     )
     name = StringField(
-        _l("Name"), filters=[single_line], validators=[InputRequired(), Length(max=120)]
+        _l("Name"),
+        filters=[single_line],
+        validators=[InputRequired(message=_l("Give the venue a name.")), NAME_LENGTH],
     )
     name_en = StringField(
-        _l("Name in English"), filters=[single_line], validators=[Optional(), Length(max=120)]
+        _l("Name in English"), filters=[single_line], validators=[Optional(), NAME_EN_LENGTH]
     )
-    kind = SelectField(_l("Kind"), choices=choices_from(VENUE_KIND_LABELS))
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices_from(VENUE_KIND_LABELS),
+        invalid_choice_message=_l("Choose the kind of venue from the list."),
+    )
     address = StringField(
         _l("Address (if not the branch's)"),
         filters=[single_line],
-        validators=[Optional(), Length(max=255)],
+        validators=[Optional(), ADDRESS_LENGTH],
     )
     capacity = IntegerField(
         _l("Capacity (seats)"),
+        invalid_value_message=_l("Write the capacity as a whole number of places, e.g. 80."),
         validators=[
-            InputRequired(),
+            InputRequired(message=_l("Give the number of seats or places, e.g. 80.")),
             NumberRange(min=0, max=100_000, message=_l("Enter a number from 0 to 100000.")),
         ],
     )
     latitude = FloatField(
         _l("Latitude (optional)"),
+        invalid_value_message=_l("Write the latitude as a decimal number, e.g. 31.30."),
         validators=[
             Optional(),
             NumberRange(min=-90, max=90, message=_l("Latitude lies between -90 and 90.")),
@@ -89,8 +107,17 @@ class VenueForm(FlaskForm):
     )
     longitude = FloatField(
         _l("Longitude (optional)"),
+        invalid_value_message=_l("Write the longitude as a decimal number, e.g. 120.62."),
         validators=[
             Optional(),
             NumberRange(min=-180, max=180, message=_l("Longitude lies between -180 and 180.")),
         ],
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' checks, then the pair of coordinates, so both show in one pass."""
+        super().validate(extra_validators)
+        one_given = (self.latitude.data is None) != (self.longitude.data is None)
+        if one_given and not (self.latitude.errors or self.longitude.errors):
+            self.latitude.errors.append(_l("Give both latitude and longitude, or neither."))
+        return not self.errors

@@ -9,7 +9,7 @@ from eventsys.auth.decorators import staff_required
 from eventsys.extensions import db
 from eventsys.models import Branch, Venue
 from eventsys.services import venues
-from eventsys.staff import bp
+from eventsys.staff.blueprint import bp
 from eventsys.staff.forms import (
     BRANCH_KIND_LABELS,
     VENUE_KIND_LABELS,

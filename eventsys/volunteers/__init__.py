@@ -1,5 +1,4 @@
-from flask import Blueprint
+from eventsys.volunteers import routes  # noqa: F401  (registers the views)
+from eventsys.volunteers.blueprint import bp
 
-bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
-
-from eventsys.volunteers import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -58,6 +59,14 @@ class ApplicationForm(FlaskForm):
     )
     motivation = TextAreaField(
         _l("Why do you want to volunteer?"), filters=LINES, validators=[Length(max=2000)]
+    )
+
+
+class SignUpForm(FlaskForm):
+    """Signing up for a shift; past the withdrawal cut-off the volunteer ticks ``understood``."""
+
+    understood = BooleanField(
+        _l("I understand that I will not be able to withdraw from this shift")
     )
 
 
@@ -121,7 +130,13 @@ class RepeatForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    email = EmailField(_l("Volunteer's email"), validators=[InputRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Volunteer's email"),
+        validators=[
+            InputRequired(message=_l("Enter the volunteer's email address.")),
+            Length(max=254),
+        ],
+    )
     override_reason = StringField(
         _l("Override reason (only to assign despite a clash or daily cap)"),
         filters=ONE_LINE,

@@ -14,6 +14,7 @@ from eventsys.auth.decorators import role_required, staff_required
 from eventsys.db_types import utcnow
 from eventsys.exports import Table
 from eventsys.extensions import db
+from eventsys.local_time import library_zone
 from eventsys.models import (
     ApplicationStatus,
     Branch,
@@ -25,7 +26,7 @@ from eventsys.models import (
 )
 from eventsys.services import accounts, shifts
 from eventsys.services.shifts import ShiftError
-from eventsys.volunteers import bp
+from eventsys.volunteers.blueprint import bp
 from eventsys.volunteers.forms import (
     ApplicationForm,
     AssignForm,
@@ -35,6 +36,7 @@ from eventsys.volunteers.forms import (
     RemoveForm,
     RepeatForm,
     ShiftForm,
+    SignUpForm,
 )
 
 volunteer_required = role_required(Role.VOLUNTEER)
@@ -81,7 +83,7 @@ def _branches() -> list[Branch]:
 
 
 def _fill_choices(form) -> None:
-    form.role_id.choices = [SelectChoice(r.id, r.name) for r in shifts.roles()]
+    form.role_id.choices = [SelectChoice(r.id, r.localized_name) for r in shifts.roles()]
     venues = db.session.scalars(
         sa.select(Venue).join(Venue.branch).order_by(Branch.name, Venue.name)
     )
@@ -120,6 +122,7 @@ def index():
     application = shifts.latest_application(current_user) if current_user.is_authenticated else None
     return render_template(
         "volunteers/index.html",
+        withdrawal_closed=shifts.withdrawal_closed,
         shifts=open_list,
         mine=mine,
         application=application,
@@ -162,18 +165,40 @@ def apply():
     return render_template("volunteers/apply.html", form=form)
 
 
-@bp.post("/shifts/<int:shift_id>/signup")
+@bp.route("/shifts/<int:shift_id>/signup", methods=["GET", "POST"])
 @volunteer_required
 def signup(shift_id: int):
-    _shift_or_404(shift_id)
+    """GET asks first; past the withdrawal cut-off the POST needs ``understood`` ticked."""
+    shift = _shift_or_404(shift_id)
+    form = SignUpForm()
+    if request.method == "GET":
+        return _signup_page(shift, form)
+    if not form.validate_on_submit():
+        abort(400)
     try:
-        shifts.sign_up(shift_id, current_user)
+        shifts.sign_up(shift_id, current_user, understood=form.understood.data)
     except ShiftError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("You are signed up. Thank you!"), "success")
-        return redirect(url_for("volunteers.mine"))
-    return redirect(url_for("volunteers.index"))
+        if error.code != "no_withdrawal":
+            flash(error.message, "error")
+            return redirect(url_for("volunteers.index"))
+        form.form_errors.append(error.message)
+        form.understood.errors = [_("Tick this box to sign up.")]
+        return _signup_page(shift, form, status=400)
+    flash(_("You are signed up. Thank you!"), "success")
+    return redirect(url_for("volunteers.mine"))
+
+
+def _signup_page(shift: Shift, form: SignUpForm, status: int = 200):
+    return (
+        render_template(
+            "volunteers/signup.html",
+            shift=shift,
+            form=form,
+            final=shifts.withdrawal_closed(shift),
+            warning=shifts.no_withdrawal_warning(),
+        ),
+        status,
+    )
 
 
 @bp.post("/signups/<int:signup_id>/withdraw")
@@ -369,7 +394,8 @@ def staff_repeat_shifts():
                     },
                 )
             )
-    return render_template("volunteers/staff_repeat.html", form=form)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("volunteers/staff_repeat.html", form=form), status
 
 
 @bp.route("/staff/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
@@ -379,12 +405,12 @@ def staff_edit_shift(shift_id: int):
     form = EditShiftForm()
     _fill_choices(form)
     if request.method == "GET":
-        local_start = shift.starts_at.astimezone(shifts.local_zone())
+        local_start = shift.starts_at.astimezone(library_zone())
         form.role_id.data = shift.role_id
         form.venue_id.data = shift.venue_id
         form.day.data = local_start.date()
         form.start_time.data = local_start.time()
-        form.end_time.data = shift.ends_at.astimezone(shifts.local_zone()).time()
+        form.end_time.data = shift.ends_at.astimezone(library_zone()).time()
         form.slots.data = shift.slots
         form.event_id.data = shift.event_id
         form.notes.data = shift.notes
@@ -415,7 +441,10 @@ def staff_edit_shift(shift_id: int):
 @bp.get("/staff/shifts/<int:shift_id>")
 @staff_required
 def staff_shift(shift_id: int):
-    shift = _shift_or_404(shift_id)
+    return _shift_page(_shift_or_404(shift_id), AssignForm(formdata=None))
+
+
+def _shift_page(shift: Shift, assign_form: AssignForm, status: int = 200):
     signups = db.session.scalars(
         sa.select(ShiftSignup)
         .where(ShiftSignup.shift_id == shift.id)
@@ -425,44 +454,44 @@ def staff_shift(shift_id: int):
     for s in signups:
         form = AttendanceForm(prefix=f"s{s.id}", formdata=None)
         form.attendance.data = s.attendance or "attended"
-        zone = shifts.local_zone()
+        zone = library_zone()
         form.actual_start.data = s.actual_start.astimezone(zone).time() if s.actual_start else None
         form.actual_end.data = s.actual_end.astimezone(zone).time() if s.actual_end else None
         forms[s.id] = form
-    return render_template(
+    page = render_template(
         "volunteers/staff_shift.html",
         shift=shift,
         signups=signups,
         forms=forms,
-        assign_form=AssignForm(),
+        assign_form=assign_form,
         remove_form=RemoveForm(),
         started=shift.starts_at <= utcnow(),
     )
+    return page, status
 
 
 @bp.post("/staff/shifts/<int:shift_id>/assign")
 @staff_required
 def staff_assign(shift_id: int):
+    """A refusal shows the shift again with what was typed and the error summary."""
     shift = _shift_or_404(shift_id)
     form = AssignForm()
     if not form.validate_on_submit():
-        flash(_("Enter the volunteer's email address."), "error")
-    else:
-        volunteer = accounts.find_by_email(form.email.data)
-        if volunteer is None:
-            flash(_("There is no account with this email address."), "error")
+        return _shift_page(shift, form, 400)
+    volunteer = accounts.find_by_email(form.email.data)
+    if volunteer is None:
+        form.email.errors = [_("There is no account with this email address.")]
+        return _shift_page(shift, form, 400)
+    try:
+        shifts.staff_assign(shift.id, volunteer, current_user, form.override_reason.data or "")
+    except ShiftError as error:
+        if error.code in ("clash", "daily_cap"):
+            message = error.message + " " + _("To assign anyway, give an override reason.")
+            form.override_reason.errors = [message]
         else:
-            try:
-                shifts.staff_assign(
-                    shift.id, volunteer, current_user, form.override_reason.data or ""
-                )
-            except ShiftError as error:
-                message = error.message
-                if error.code in ("clash", "daily_cap"):
-                    message += " " + _("To assign anyway, give an override reason.")
-                flash(message, "error")
-            else:
-                flash(_("Volunteer assigned."), "success")
+            form.form_errors.append(error.message)
+        return _shift_page(shift, form, 400)
+    flash(_("Volunteer assigned."), "success")
     return redirect(url_for("volunteers.staff_shift", shift_id=shift_id))
 
 

@@ -167,14 +167,21 @@ class Walker:
             self.seen()
         assert self.page.get_attribute("html", "lang") == HTML_LANG[self.lang]
 
+    def header_link(self, selector: str):
+        """A link of the header's navigation, after opening the "Menu" it folds into on phones."""
+        toggle = self.page.locator(".site-menu:not([open]) > summary")
+        if toggle.count() and toggle.is_visible():
+            toggle.click()
+        return self.page.locator(selector)
+
     def log_in(self, email: str) -> None:
         """From any page: the header's log-in link, then the form."""
-        self.page.click(".account-nav a[href^='/auth/login']")
+        self.header_link(".account-nav a[href^='/auth/login']").click()
         self.seen()
         self.page.fill("input[name=email]", email)
         self.page.fill("input[name=password]", demo.DEMO_PASSWORD)
         self.page.press("input[name=password]", "Enter")
-        self.page.wait_for_selector(".account-nav form[action$='/auth/logout']")
+        self.page.wait_for_selector(".account-nav form[action$='/auth/logout']", state="attached")
         self.seen()
         self.choose_language()
 

@@ -22,6 +22,7 @@ RUNS = [
     pytest.param("en", "desktop", id="en-desktop"),
 ]
 LECTURE_TITLE = "评弹与苏州方言：听得见的江南"
+LECTURE_TITLE_EN = "Pingtan and the Suzhou Dialect"
 NEW_EVENT_TITLE = "古琴雅集：《梅花三弄》赏析"
 
 
@@ -36,6 +37,7 @@ def lecture(demo_site) -> Event:
     event = Event(
         kind="lecture",
         title=LECTURE_TITLE,
+        title_en=LECTURE_TITLE_EN,
         description="苏州评弹艺人讲述吴语说唱的韵味。",
         speaker_name="沈老师",
         speaker_title="苏州评弹学校教师",
@@ -89,16 +91,18 @@ def test_reader_finds_a_lecture_registers_sees_the_qr_code_and_cancels(
     reader.choose_language()
     reader.log_in("reader@demo.eventsys")
 
-    page.click(".main-nav a[href='/lectures/']")
+    reader.header_link(".main-nav a[href='/lectures/']").click()
     reader.seen()
     page.fill("#f-q", "评弹")
+    page.click("form.filters details.more-filters summary")  # the filters are folded
     page.select_option("#f-audience", "adults")
     page.click("form.filters button[type=submit]")
     reader.seen()
     assert page.locator(".event-card").count() == 1
-    page.click(f".event-card a:text('{LECTURE_TITLE}')")
+    title = LECTURE_TITLE_EN if lang == "en" else LECTURE_TITLE
+    page.click(f".event-card a:text('{title}')")
     reader.seen()
-    assert page.locator("h1").inner_text() == LECTURE_TITLE
+    assert page.locator("h1").inner_text() == title
 
     page.fill("input[name=party_size]", "2")
     page.locator("input[name=needs]").first.check()
@@ -109,10 +113,12 @@ def test_reader_finds_a_lecture_registers_sees_the_qr_code_and_cancels(
     assert len(code) >= 8
     reader.shot()
 
-    page.click(".account-nav a[href='/my/registrations']")
+    reader.header_link(".account-nav a[href='/my/registrations']").click()
     reader.seen()
-    assert page.locator(f"main a:text('{LECTURE_TITLE}')").count() >= 1
+    assert page.locator(f"main a:text('{title}')").count() >= 1
     page.go_back()
+    reader.seen()
+    page.click("main a[href$='/cancel']")  # cancelling asks first
     reader.seen()
     page.click("main form[action$='/cancel'] button")
     reader.seen()
@@ -135,20 +141,21 @@ def test_volunteer_signs_up_for_a_shift_and_is_refused_a_clashing_one(
     volunteer.goto("/")
     volunteer.log_in("volunteer@demo.eventsys")
 
-    page.click(".main-nav a[href='/volunteers/']")
+    volunteer.header_link(".main-nav a[href='/volunteers/']").click()
     volunteer.seen()
     page.locator("tr", has_text=first.notes).locator("button[type=submit]").click()
     volunteer.seen()
     assert page.url.endswith("/volunteers/mine")
     assert page.locator(".flash-success").count() == 1
 
-    page.click(".main-nav a[href='/volunteers/']")
+    volunteer.header_link(".main-nav a[href='/volunteers/']").click()
     volunteer.seen()
     page.locator("tr", has_text=second.notes).locator("button[type=submit]").click()
     volunteer.seen()
     refusal = page.locator(".flash-error").inner_text()
-    # The message names the shift it clashes with: its role, place and time.
-    assert first.role.name in refusal
+    # The message names the shift it clashes with: its role, place and time, in the
+    # page's language.
+    assert (first.role.name_en if lang == "en" else first.role.name) in refusal
     # The place in the page's language: the venue's Chinese name, or its English one.
     venue = first.venue
     assert (venue.name_en if lang == "en" and venue.name_en else venue.name) in refusal
@@ -171,7 +178,7 @@ def test_staff_publish_an_event_check_a_reader_in_export_and_read_the_indicators
     staff.log_in("staff@demo.eventsys")
 
     # Create and publish a lecture.
-    page.click(".account-nav a[href='/staff/']")
+    staff.header_link(".account-nav a[href='/staff/']").click()
     staff.seen()
     page.click("main a[href='/staff/events']")
     staff.seen()
@@ -230,7 +237,7 @@ def test_staff_publish_an_event_check_a_reader_in_export_and_read_the_indicators
     staff.shot()
 
     # The calendar export downloads an .ics file with the new event.
-    page.click(".account-nav a[href='/staff/']")
+    staff.header_link(".account-nav a[href='/staff/']").click()
     staff.seen()
     page.click("main a[href='/calendar/export']")
     staff.seen()
@@ -246,7 +253,7 @@ def test_staff_publish_an_event_check_a_reader_in_export_and_read_the_indicators
     assert NEW_EVENT_TITLE in ics.replace("\r\n ", "")
 
     # The volunteer roster for the coming weeks, as CSV.
-    page.click(".account-nav a[href='/staff/']")
+    staff.header_link(".account-nav a[href='/staff/']").click()
     staff.seen()
     page.click("main a[href='/volunteers/staff/shifts']")
     staff.seen()
@@ -263,7 +270,7 @@ def test_staff_publish_an_event_check_a_reader_in_export_and_read_the_indicators
     assert len(rows) > 1, "the roster lists the demo volunteers"
 
     # The indicators dashboard.
-    page.click(".account-nav a[href='/staff/']")
+    staff.header_link(".account-nav a[href='/staff/']").click()
     staff.seen()
     page.click("main a[href='/indicators/']")
     staff.seen()

@@ -1,0 +1,6 @@
+"""The ``indicators`` blueprint, apart from its package so that view modules can import it
+without importing each other."""
+
+from flask import Blueprint
+
+bp = Blueprint("indicators", __name__, url_prefix="/indicators")

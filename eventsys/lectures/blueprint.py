@@ -1,0 +1,6 @@
+"""The ``lectures`` blueprint, apart from its package so that view modules can import it
+without importing each other."""
+
+from flask import Blueprint
+
+bp = Blueprint("lectures", __name__, url_prefix="/lectures")

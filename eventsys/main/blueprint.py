@@ -1,0 +1,6 @@
+"""The ``main`` blueprint, apart from its package so that view modules can import it
+without importing each other."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
