@@ -95,7 +95,9 @@ def _run_gunicorn(application: Flask, options: dict) -> None:
 
     class EventsysApplication(BaseApplication):
         def load_config(self) -> None:
-            for key, value in {"accesslog": "-", "timeout": 60, **options}.items():
+            # No gunicorn access log: the request log (EVENTSYS_REQUEST_LOG) already writes
+            # one JSON line per request, with more in it; two lines cost every request.
+            for key, value in {"timeout": 60, **options}.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Flask:

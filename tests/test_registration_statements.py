@@ -90,3 +90,45 @@ def test_the_check_in_image_is_drawn_by_the_sender_not_the_request(
         sent = outbox.to_email(mail)
         images = [p for p in sent.walk() if p.get_content_type() == "image/png"]
         assert images and images[0].get_payload(decode=True).startswith(b"\x89PNG")
+
+
+def test_waitlist_places_of_a_list_come_from_one_query(app, make_user, make_event):
+    from eventsys.services import registrations as reg
+
+    event = make_event(capacity=1, waitlist_enabled=True)
+    other = make_event(capacity=1, waitlist_enabled=True)
+    made = [
+        reg.register(e, make_user(email=f"r{i}@example.org"))
+        for i, e in enumerate([event, event, other, event, other, event])
+    ]
+    db.session.expire_all()  # forget the places counted when each registered
+    rows = [db.session.get(type(r), r.id) for r in made]
+
+    with StatementCounter(db.engine) as counter:
+        places = reg.waitlist_positions(rows)
+    assert len(counter.statements) == 1
+    # The same places as counting one by one, per event, in arrival order.
+    db.session.expire_all()
+    one_by_one = {r.id: reg.waitlist_position(db.session.get(type(r), r.id)) for r in made}
+    assert places == {k: v for k, v in one_by_one.items() if v is not None}
+    assert sorted(places.values()) == [1, 1, 2, 3]
+
+
+def test_the_staff_list_does_not_query_once_per_waiting_party(
+    app, client_as, make_user, make_event
+):
+    from eventsys.services import registrations as reg
+
+    staff = client_as("staff")
+
+    def statements_for_list(waiting: int) -> int:
+        event = make_event(capacity=1, waitlist_enabled=True)
+        for i in range(waiting + 1):
+            reg.register(event, make_user(email=f"w{waiting}-{i}@example.org"))
+        event_id = event.id
+        with StatementCounter(db.engine) as counter:
+            response = staff.get(f"/staff/events/{event_id}/registrations")
+        assert response.status_code == 200
+        return len(counter.statements)
+
+    assert statements_for_list(2) == statements_for_list(6)

@@ -345,6 +345,7 @@ def my_registrations():
         .where(Registration.user_id == user.id)
         .order_by(Event.starts_at.desc(), Registration.id.desc())
     ).all()
+    registration_service.waitlist_positions(rows)  # one query for every place in the list
     return {"items": rows}
 
 

@@ -249,7 +249,7 @@ def events():
             [
                 local_text(c.event.starts_at),
                 c.event.title,
-                str(svc.KIND_LABELS.get(c.event.kind, c.event.kind)),
+                str(svc.KIND_HEADINGS.get(c.event.kind, c.event.kind)),
                 _("yes") if c.event.online else "",
                 c.sessions,
                 c.participants,
@@ -266,7 +266,7 @@ def events():
         counted=counted,
         label=label,
         event_link=_safe_event_url,
-        kind_labels=svc.KIND_LABELS,
+        kind_labels=svc.KIND_HEADINGS,
         total_sessions=sum(c.sessions for c in counted),
         total_participants=sum(c.participants for c in counted),
     )

@@ -254,7 +254,7 @@ def mine():
     upcoming = [r for r in ahead if service.shown_status(r) in service.ACTIVE_STATUSES]
     cancelled = [r for r in ahead if service.shown_status(r) not in service.ACTIVE_STATUSES]
     past = [r for r in rows if r.event.ends_at <= now]
-    positions = {r.id: service.waitlist_position(r) for r in upcoming}
+    positions = service.waitlist_positions(upcoming)
     return render_template(
         "registrations/mine.html",
         upcoming=upcoming,
@@ -300,7 +300,7 @@ def staff_list(event_id: int):
             Registration.event_id == event.id, Registration.checked_in_at.is_not(None)
         )
     )
-    positions = {r.id: service.waitlist_position(r) for r in rows}
+    positions = service.waitlist_positions(rows)
     now = utcnow()
     return render_template(
         "registrations/staff_list.html",
@@ -344,7 +344,9 @@ def _export_header() -> list[str]:
 
 
 def _export_rows(event: Event, q: str, status: str):
-    for r in _staff_rows(event, q, status):
+    rows = _staff_rows(event, q, status)
+    service.waitlist_positions(rows)  # remembered by each row: one query, not one per row
+    for r in rows:
         yield [
             r.user.display_name,
             r.user.email,

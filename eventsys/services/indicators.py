@@ -39,7 +39,6 @@ from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.local_time import library_zone
 from eventsys.models import (
-    Audience,
     Branch,
     BranchKind,
     Campaign,
@@ -59,6 +58,7 @@ from eventsys.models import (
 )
 from eventsys.models.indicators import DEFAULT_UNITS, PEERS
 from eventsys.services import audit
+from eventsys.services.labels import AUDIENCE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,8 @@ SPLIT_LABELS = {
     "campaign": _l("Campaign"),
 }
 
-KIND_LABELS = {
+# Kinds as report headings (plural); audiences as everywhere else (services/labels.py).
+KIND_HEADINGS = {
     EventKind.LECTURE: _l("Lectures"),
     EventKind.EXHIBITION: _l("Exhibitions"),
     EventKind.GUIDED_TOUR: _l("Guided tours"),
@@ -275,16 +276,6 @@ KIND_LABELS = {
     EventKind.STUDY_SESSION: _l("Study sessions"),
     EventKind.WORKSHOP: _l("Workshops"),
     EventKind.OTHER: _l("Other activities"),
-}
-
-AUDIENCE_LABELS = {
-    Audience.ALL: _l("Everyone"),
-    Audience.CHILDREN: _l("Children"),
-    Audience.TEENS: _l("Teens"),
-    Audience.ADULTS: _l("Adults"),
-    Audience.SENIORS: _l("Seniors"),
-    Audience.FAMILIES: _l("Families"),
-    Audience.ACCESSIBILITY: _l("Readers with accessibility needs"),
 }
 
 
@@ -429,7 +420,7 @@ def _labels(raw: dict) -> dict:
     return {
         "branch": branch,
         "branch_kind": branch_kind,
-        "kind": lambda k: str(KIND_LABELS.get(k, k)),
+        "kind": lambda k: str(KIND_HEADINGS.get(k, k)),
         "series": named(series, str(_("Not in a series"))),
         "online": lambda k: str(_("Online") if k == "online" else _("On site")),
         "audience": lambda k: str(AUDIENCE_LABELS.get(k, k)),

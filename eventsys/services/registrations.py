@@ -31,7 +31,7 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import contains_eager, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eventsys.database import commit_without_expiring, write_turn
@@ -284,6 +284,41 @@ def waitlist_position(registration: Registration) -> int | None:
         },
     )
     return int(ahead) + 1
+
+
+def waitlist_positions(registrations) -> dict[int, int]:
+    """The waitlist places of many registrations, in one query (a window function), for
+    lists and exports; each registration also remembers its place for ``waitlist_position``.
+    Registrations not waitlisted have no place."""
+    waiting = [r for r in registrations if r.status == WAITLISTED]
+    if not waiting:
+        return {}
+    place = (
+        sa.func.row_number()
+        .over(
+            partition_by=_registrations.c.event_id,
+            order_by=(_registrations.c.created_at, _registrations.c.id),
+        )
+        .label("place")
+    )
+    ranked = (
+        sa.select(_registrations.c.id, place)
+        .where(
+            _registrations.c.event_id.in_({r.event_id for r in waiting}),
+            _registrations.c.status == WAITLISTED,
+        )
+        .subquery()
+    )
+    wanted = [r.id for r in waiting]
+    places = {
+        row.id: row.place
+        for row in db.session.execute(
+            sa.select(ranked.c.id, ranked.c.place).where(ranked.c.id.in_(wanted))
+        )
+    }
+    for registration in waiting:
+        registration.known_waitlist_position = places.get(registration.id)
+    return {r.id: places[r.id] for r in waiting if r.id in places}
 
 
 def waitlist_length(event: Event) -> int:
@@ -771,6 +806,7 @@ def find(event: Event, query: str, *, limit: int = 20, statuses=None) -> list[Re
     select = (
         sa.select(Registration)
         .join(User, User.id == Registration.user_id)
+        .options(contains_eager(Registration.user))  # the joined user, not one query a row
         .where(Registration.event_id == event.id)
     )
     if statuses:
