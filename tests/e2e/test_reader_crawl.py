@@ -198,6 +198,11 @@ class Crawl:
 
     def check(self, path: str) -> None:
         """The checks at each viewport of the pass; axe-core at the first one."""
+        served = self.page.get_attribute("html", "lang")
+        wanted = "zh-Hans" if self.lang == "zh_Hans" else "en"
+        if served != wanted:  # one line for the page, not one per string in it
+            self.problems.append((path, self.label, f"page served in {served}, not {wanted}"))
+            return
         for number, viewport in enumerate(self.viewports):
             self.page.set_viewport_size(viewport)
             found = self.page.evaluate(
@@ -378,9 +383,12 @@ def _choose_language(crawl: Crawl) -> None:
     crawl.open("/")
     wanted = "zh-Hans" if crawl.lang == "zh_Hans" else "en"
     if crawl.page.get_attribute("html", "lang") != wanted:
-        crawl.page.click(f".language-switch button[value='{crawl.lang}']")
-        crawl.page.wait_for_load_state("load")
+        # Wait for the switch's own answer (it sets the session cookie), not just any load.
+        with crawl.page.expect_navigation(wait_until="load"):
+            crawl.page.click(f".language-switch button[value='{crawl.lang}']")
     assert crawl.page.get_attribute("html", "lang") == wanted
+    crawl.open("/events/")
+    assert crawl.page.get_attribute("html", "lang") == wanted, "the chosen language did not stay"
 
 
 @pytest.mark.parametrize("role", ["anonymous", "reader", "volunteer"])
