@@ -37,20 +37,30 @@ def worker(database_url, tmp_path, monkeypatch):
     """worker(**config) -> another app on the same database, as a second gunicorn worker
     (or a second server) would be; its own instance folder unless the config names one."""
 
+    made = []
+
     def make(**config):
         monkeypatch.setenv("EVENTSYS_INSTANCE_PATH", str(tmp_path / "instance"))
-        return create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test-secret",
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "RATELIMIT_ENABLED": False,
-                "BABEL_DEFAULT_LOCALE": "en",
-                **config,
-            }
+        made.append(
+            create_app(
+                {
+                    "TESTING": True,
+                    "SECRET_KEY": "test-secret",
+                    "SQLALCHEMY_DATABASE_URI": database_url,
+                    "RATELIMIT_ENABLED": False,
+                    "BABEL_DEFAULT_LOCALE": "en",
+                    **config,
+                }
+            )
         )
+        return made[-1]
 
-    return make
+    yield make
+    # Close each worker's connections now, not when the garbage collector finds them.
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def redis_or_skip() -> None:
