@@ -4,8 +4,9 @@ forces the recipient's language with ``flask_babel.force_locale``."""
 
 import logging
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, refresh
+from babel import Locale
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, get_translations, refresh
 from flask_login import current_user
 
 from eventsys.extensions import babel
@@ -16,6 +17,9 @@ LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
 
 # Session key for a language chosen while logged out; logging in saves it to the account.
 LANGUAGE_CHOSEN = "locale_chosen"
+
+# Attribute of ``flask.g``: (locale, its translations), see ``translations``.
+_TRANSLATIONS_KEPT = "_eventsys_translations"
 
 # Tags a browser may send, best first; zh-CN / zh-SG / zh-Hans all mean Simplified Chinese.
 _BROWSER_TAGS = {"zh-Hans": "zh_Hans", "zh-CN": "zh_Hans", "zh-SG": "zh_Hans", "zh": "zh_Hans"}
@@ -36,13 +40,38 @@ def select_locale() -> str:
     return _browser_locale(languages) or default
 
 
+def current_locale() -> Locale | None:
+    """Flask-Babel's ``get_locale``, read straight from where it keeps the locale once
+    chosen (also under ``force_locale``): a page asks for it hundreds of times, and each
+    ``get_locale`` goes through the ``flask.g`` proxy three times. None outside any
+    application context."""
+    if not has_app_context():
+        return None
+    babel_state = getattr(g._get_current_object(), "_flask_babel", None)
+    chosen = getattr(babel_state, "babel_locale", None)
+    return chosen if chosen is not None else get_locale()
+
+
+def translations():
+    """Flask-Babel's ``get_translations``, kept per application context for the locale it
+    is for (``force_locale`` changes the locale, so the translations follow): templates
+    translate a hundred strings a page, each ``get_translations`` three trips through
+    ``flask.g``."""
+    locale = current_locale()
+    if locale is None:
+        return get_translations()
+    state = g._get_current_object()
+    kept = state.__dict__.get(_TRANSLATIONS_KEPT)
+    if kept is None or kept[0] != locale:
+        kept = (locale, get_translations())
+        setattr(state, _TRANSLATIONS_KEPT, kept)
+    return kept[1]
+
+
 def in_english() -> bool:
     """Whether the text being made now is in English (a page, or a mail under
     ``force_locale``); False outside any application context."""
-    try:
-        locale = get_locale()
-    except RuntimeError:  # no application context at all
-        return False
+    locale = current_locale()
     return locale is not None and locale.language == "en"
 
 
@@ -79,4 +108,14 @@ def _choose_again() -> None:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # The template functions Flask-Babel installs, through the kept translations.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     app.before_request(_choose_again)

@@ -3,12 +3,11 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from eventsys.i18n import LANGUAGE_NAMES, in_english
+from eventsys.i18n import LANGUAGE_NAMES, current_locale, in_english
 from eventsys.local_time import date_text, datetime_text, pattern_text, range_text, time_text
 from eventsys.services import links
 from eventsys.text import has_chinese
@@ -135,7 +134,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lang_marked)
     app.add_template_global(url_with)
     app.add_template_global(links.external_url)
-    app.add_template_global(get_locale)
+    app.add_template_global(current_locale, "get_locale")
     app.add_template_global(LANGUAGE_NAMES, "language_names")
     app.add_template_global(main_navigation)
     app.add_template_global(account_navigation)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
+from eventsys.events import cards  # noqa: F401  (the cards' template function)
 from eventsys.extensions import db
 from eventsys.i18n import in_english
 from eventsys.local_time import library_zone
@@ -47,18 +48,22 @@ def render_list(template: str, *, extra=(), upcoming: bool = True, **context):
     return body, 400 if filters.errors else 200
 
 
-def load_event(event_id: int) -> Event | None:
-    return db.session.scalar(
-        sa.select(Event)
-        .where(Event.id == event_id)
-        .options(
-            joinedload(Event.venue).joinedload(Venue.branch),
-            joinedload(Event.series),
-            joinedload(Event.campaign),
-            joinedload(Event.exhibition),
-            joinedload(Event.parent),
-        )
+# Every event page runs this; built once.
+_EVENT_WITH_RELATIONS = (
+    sa.select(Event)
+    .where(Event.id == sa.bindparam("event_id"))
+    .options(
+        joinedload(Event.venue).joinedload(Venue.branch),
+        joinedload(Event.series),
+        joinedload(Event.campaign),
+        joinedload(Event.exhibition),
+        joinedload(Event.parent),
     )
+)
+
+
+def load_event(event_id: int) -> Event | None:
+    return db.session.scalar(_EVENT_WITH_RELATIONS, {"event_id": event_id})
 
 
 def render_detail(event_id: int, endpoint: str, template: str, **context):

@@ -113,6 +113,8 @@ class Event(EnglishText, db.Model):
         ),
         sa.CheckConstraint("walk_ins >= 0", name="walk_ins_not_negative"),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+        # Events still running: few beside the past, found without reading the past.
+        sa.Index("ix_events_status_ends_at", "status", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

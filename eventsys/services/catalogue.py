@@ -209,16 +209,67 @@ def all_campaigns() -> list[Campaign]:
     return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())))
 
 
-def upcoming(*extra, limit: int = 6, until: datetime | None = None) -> list[Event]:
-    """Published events still to come (or running), soonest first."""
-    now = utcnow()
-    query = sa.select(Event).where(
-        Event.status == EventStatus.PUBLISHED, Event.ends_at > now, *extra
+JIANGNAN_BRAND = "jiangnan"  # the series of the Jiangnan Culture Lecture Hall
+
+
+def _home_lists_query() -> tuple[sa.CompoundSelect, tuple[str, ...]]:
+    """The ids of every home page list in one statement, built once: each list picks from
+    the published events still running, read once (through ``ix_events_status_ends_at``).
+    Parameters: now, today_end, week_end."""
+    now, today_end, week_end = (sa.bindparam(n) for n in ("now", "today_end", "week_end"))
+    running = (
+        sa.select(Event.id, Event.kind, Event.series_id, Event.starts_at)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
+        .cte("running")
     )
-    if until is not None:
-        query = query.where(Event.starts_at < until)
-    query = with_relations(query).order_by(Event.starts_at, Event.id).limit(limit)
-    return list(db.session.scalars(query).unique())
+    r = running.c
+    not_exhibition = r.kind != EventKind.EXHIBITION
+    jiangnan = sa.select(Series.id).where(Series.brand == JIANGNAN_BRAND)
+    lists = {  # name: (how many, conditions)
+        "today": (6, [r.starts_at < today_end, not_exhibition]),
+        "this_week": (6, [r.starts_at >= today_end, r.starts_at < week_end, not_exhibition]),
+        "later": (4, [not_exhibition]),
+        "exhibitions": (6, [r.kind == EventKind.EXHIBITION, r.starts_at <= now]),
+        "lectures": (5, [r.kind == EventKind.LECTURE, r.series_id.in_(jiangnan)]),
+    }
+    members = [
+        sa.select(sa.literal(name).label("list"), r.id)
+        .where(*where)
+        .order_by(r.starts_at, r.id)
+        .limit(limit)
+        .subquery()
+        for name, (limit, where) in lists.items()
+    ]
+    return sa.union_all(*(sa.select(m) for m in members)), tuple(lists)
+
+
+_HOME_LISTS, _HOME_LIST_NAMES = _home_lists_query()
+_EVENTS_BY_ID = with_relations(
+    sa.select(Event).where(Event.id.in_(sa.bindparam("ids", expanding=True)))
+)
+
+
+def home_lists() -> dict[str, list[Event]]:
+    """The home page's lists of published events still to come (or running), soonest
+    first: today, the rest of the week, what comes next when both are empty, the current
+    exhibitions and the next Jiangnan lectures. Two statements: the ids of every list,
+    then those events with what their cards show."""
+    today_start, today_end = today_bounds()
+    rows = db.session.execute(
+        _HOME_LISTS,
+        {"now": utcnow(), "today_end": today_end, "week_end": today_start + timedelta(days=7)},
+    ).all()
+    ids = list({row.id for row in rows})
+    events = {event.id: event for event in db.session.scalars(_EVENTS_BY_ID, {"ids": ids})}
+    found: dict[str, list[Event]] = {name: [] for name in _HOME_LIST_NAMES}
+    for row in rows:
+        found[row.list].append(events[row.id])
+    for chosen in found.values():
+        chosen.sort(key=lambda event: (event.starts_at, event.id))
+    # A quiet week still shows what comes next, so the first screen is never empty.
+    if found["today"] or found["this_week"]:
+        found["later"] = []
+    return found
 
 
 def today_bounds() -> tuple[datetime, datetime]:

@@ -1,0 +1,122 @@
+"""CPU time per request of the reader pages and an API registration, through the Flask
+test client: no server, no network, no client in the figures, so it shows what a change
+to the application costs or saves even on a busy machine.
+
+Set up as ``wrk_rush.py`` sets up its server (production settings, demo data, readers with
+API tokens, rate-limit counters in Redis), in a temporary instance folder. Each page is
+asked for in batches; the figure is the fastest batch's CPU time per request (the least
+disturbed by other processes). ``--profile NAME`` runs cProfile over that page instead and
+prints the functions by cumulative time.
+
+Usage: python bench/pages_cpu.py [--requests 200] [--batches 5] [--profile home]
+"""
+
+import argparse
+import cProfile
+import logging
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import wrk_rush
+
+READERS = 3000  # API registrations measured at most, one reader each
+
+
+def prepare(folder: Path) -> tuple[int, int, list[str]]:
+    """Database, demo data and readers; the registration's event, an event page's event and
+    the readers' tokens."""
+    env = {
+        **os.environ,
+        "EVENTSYS_ENV": "production",
+        "SECRET_KEY": os.urandom(32).hex(),
+        "DATABASE_URL": f"sqlite:///{folder / 'eventsys.db'}",
+        "RATELIMIT_STORAGE_URI": wrk_rush.REDIS_URL,
+        "RATELIMIT_REGISTRATION": "100000 per minute",
+        "EVENTSYS_BASE_URL": "http://127.0.0.1:5000",
+        "EVENTSYS_INSTANCE_PATH": str(folder),
+    }
+    subprocess.run(
+        ["redis-cli", "-n", wrk_rush.REDIS_URL.rsplit("/", 1)[1], "flushdb"],
+        check=True,
+        capture_output=True,
+    )
+    eventsys = str(wrk_rush.VENV_BIN / "eventsys")
+    wrk_rush.run_command([eventsys, "db", "upgrade"], env)
+    wrk_rush.run_command([eventsys, "demo", "load"], env)
+    wrk_rush.READERS_PER_RUN = READERS
+    _warm, (event,), secrets, page_event = wrk_rush.seed(env["DATABASE_URL"], 1)
+    os.environ.update(env)
+    return event, page_event, secrets[1]
+
+
+def cpu_ms(ask, requests: int, batches: int) -> float:
+    """The fastest batch's CPU milliseconds per request."""
+    for _ in range(5):
+        ask()
+    best = float("inf")
+    for _ in range(batches):
+        started = time.process_time()
+        for _ in range(requests):
+            ask()
+        best = min(best, time.process_time() - started)
+    return best / requests * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per batch")
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--profile", default="", help="home, events, event or register")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="pages-cpu-"))
+    try:
+        event, page_event, tokens = prepare(folder)
+        from eventsys import create_app
+
+        app = create_app()
+        # Request log lines are still made, as in production, but not written anywhere.
+        logging.getLogger().handlers[:] = [logging.NullHandler()]
+        client = app.test_client()
+        chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+        unused = iter(tokens)
+
+        def register():
+            answer = client.post(
+                f"/api/v1/events/{event}/registrations",
+                json={"party_size": 1},
+                headers={"Authorization": f"Bearer {next(unused)}"},
+            )
+            assert answer.status_code == 201, answer.data
+
+        pages = {
+            "home": lambda: client.get("/", headers=chinese),
+            "home (English)": lambda: client.get("/", headers={"Accept-Language": "en"}),
+            "events": lambda: client.get("/events/", headers=chinese),
+            "event": lambda: client.get(f"/events/{page_event}", headers=chinese),
+            "healthz": lambda: client.get("/healthz"),
+            "register": register,
+        }
+        registrations = min(args.requests, (READERS - 5) // args.batches)
+        if args.profile:
+            ask = pages[args.profile]
+            ask()
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [ask() for _ in range(min(args.requests, READERS - 1))])
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+            return
+        print(f"CPU ms per request, fastest of {args.batches} batches:")
+        for name, ask in pages.items():
+            requests = registrations if name == "register" else args.requests
+            print(f"{name:16}{cpu_ms(ask, requests, args.batches):8.2f}   ({requests} per batch)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
