@@ -5,6 +5,10 @@ gets its own copy. PostgreSQL when TEST_DATABASE_URL is set: the schema is built
 run and the tables a test wrote to are emptied after it. Passwords are hashed with a cheap
 method (EVENTSYS_PASSWORD_HASH), which production refuses.
 
+Tests run in parallel worker processes (pytest-xdist, ``-n auto`` in pyproject.toml; ``-n 0``
+runs them in one process). Each worker has its own temporary folder, so its own SQLite
+template, and on PostgreSQL its own database: TEST_DATABASE_URL's name plus the worker's id.
+
 Tests marked ``slow`` (live servers, other processes, the wheel build, schemathesis, the
 browser) are left out by default; ``pytest -m slow`` runs them, ``pytest -m ""`` runs all.
 """
@@ -25,7 +29,25 @@ from eventsys.models import Branch, Event, Role, User, Venue
 
 pytest_plugins = ["live_server"]  # the live_server fixture (tests/live_server.py)
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def _worker_database_url(url: str) -> str:
+    """This pytest-xdist worker's PostgreSQL database: ``eventsys_test_gw0`` for
+    ``eventsys_test`` on worker gw0; the URL itself outside xdist, or when it already
+    names the worker's database (test modules import this file a second time)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.engine.make_url(url)
+    if parsed.database.endswith(f"_{worker}"):
+        return url
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database_url(os.environ.get("TEST_DATABASE_URL", ""))
+if PG_URL:
+    # Set before any test module reads it: the databases that tests derive from it
+    # (migrations, /readyz) are this worker's too.
+    os.environ["TEST_DATABASE_URL"] = PG_URL
 PASSWORD = "correct horse battery"
 # One iteration of PBKDF2: a hash costs microseconds instead of scrypt's tenth of a second.
 TEST_PASSWORD_HASH = "pbkdf2:sha256:1"

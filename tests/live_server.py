@@ -17,17 +17,19 @@ from pathlib import Path
 
 import pytest
 import requests
+from gunicorn.config import KNOWN_SETTINGS
 
 from eventsys.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# gunicorn 25.1 and later open a control socket at one path per user (~/.gunicorn), which
+# servers running side by side would take from each other; test servers need none.
+NO_CONTROL_SOCKET = (
+    ["--no-control-socket"]
+    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
+    else []
+)
 
 
 @contextmanager
@@ -40,8 +42,12 @@ def running_server(
     threads: int = 4,
     env: dict | None = None,
 ):
-    """Start gunicorn on a free port, wait for /healthz, yield the base URL, stop it."""
-    port = free_port()
+    """Start gunicorn on a free port, wait for /healthz, yield the base URL, stop it.
+
+    The port is bound here and the socket handed to gunicorn (``fd://``), so a server
+    started at the same time by another test process can never take the same port."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=2048)
+    port = listener.getsockname()[1]
     instance_path.mkdir(parents=True, exist_ok=True)
     log_path = instance_path / "gunicorn.log"
     environment = {
@@ -62,16 +68,24 @@ def running_server(
         "--threads",
         str(threads),
         "-b",
-        f"127.0.0.1:{port}",
+        f"fd://{listener.fileno()}",
         "--timeout",
         "120",
         "--backlog",
         "2048",
+        # The app is made once and the workers are forked from it, as `eventsys serve` does.
+        "--preload",
+        *NO_CONTROL_SOCKET,
         "eventsys:create_app()",
     ]
-    with open(log_path, "wb") as log:
+    with listener, open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
         )
     base_url = f"http://127.0.0.1:{port}"
     try:

@@ -2,6 +2,16 @@
 their files load and run, and the browser blocks nothing (the walker fails on any
 "Content Security Policy" console message)."""
 
+import pytest
+
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(
+    bool(PG_URL),
+    reason="the Content-Security-Policy is enforced by the browser, the same on either"
+    " database: it is checked on SQLite only",
+)
+
 
 def test_pages_with_their_own_scripts_and_styles_work_under_the_policy(open_walker):
     walker = open_walker("csp", "en", "desktop")

@@ -27,9 +27,16 @@ from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, User
 from eventsys.models.registrations import Registration
+from tests.conftest import PG_URL
 from tests.e2e.conftest import SCREENSHOTS, TIMEOUT_MS
 
 log = logging.getLogger(__name__)
+
+pytestmark = pytest.mark.skipif(
+    bool(PG_URL),
+    reason="the crawl checks what the browser shows (layout, tap targets, language, axe-core),"
+    " the same on either database: it runs on SQLite only",
+)
 
 PHONES = ({"width": 375, "height": 812}, {"width": 320, "height": 640})
 DESKTOP = ({"width": 1280, "height": 800},)
