@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from eventsys import cli, errors, i18n, input_guard, proxy, request_log, templating
+    from eventsys import cli, errors, i18n, input_guard, library, proxy, request_log, templating
 
     errors.init_app(app)
     input_guard.init_app(app)
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_log.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    library.init_app(app)
     cli.init_app(app)
     return app
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask_babel import force_locale
 
-from eventsys.admin import audit_display
+from eventsys.admin import audit_labels
 from eventsys.extensions import db
 from eventsys.models import (
     ApplicationStatus,
@@ -31,15 +31,16 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _recorded_actions() -> set[str]:
-    """Every action name the code passes to ``audit.record`` (or to the event helper that
-    calls it), read from the source; an f-string over application statuses is expanded."""
+    """Every action name the code passes to ``audit.record`` (or to the helpers that call
+    it: the event helper, the branch and venue descriptions), read from the source; an
+    f-string over application statuses is expanded."""
     actions = set()
     for path in SERVICES.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-            if name not in ("record", "_audited_change"):
+            if name not in ("record", "_audited_change", "_Place"):
                 continue
             for arg in node.args:
                 if (
@@ -61,15 +62,16 @@ RECORDED = _recorded_actions()
 def test_the_source_scan_finds_the_recorded_actions():
     assert len(RECORDED) >= 30
     assert {"event.publish", "volunteer_application.approved", "policies.update"} <= RECORDED
+    assert {"branch.create", "venue.update"} <= RECORDED
 
 
 @pytest.mark.parametrize("action", sorted(RECORDED))
 def test_every_recorded_action_has_a_label_in_both_languages(app, action):
-    assert action in audit_display.ACTION_LABELS, f"no label for {action}"
+    assert action in audit_labels.ACTION_LABELS, f"no label for {action}"
     with app.test_request_context(), force_locale("en"):
-        english = audit_display.action_label(action)
+        english = audit_labels.action_label(action)
     with app.test_request_context(), force_locale("zh_Hans"):
-        chinese = audit_display.action_label(action)
+        chinese = audit_labels.action_label(action)
     assert "." not in english and english != action
     assert CJK.search(chinese), f"{action} has no Chinese label: {chinese}"
 
@@ -80,7 +82,7 @@ def test_every_recorded_action_has_a_label_in_both_languages(app, action):
     ids=["event", "shift", "venue", "branch", "user"],
 )
 def test_every_audited_field_has_a_label(fields):
-    assert [name for name in fields if name not in audit_display.FIELD_LABELS] == []
+    assert [name for name in fields if name not in audit_labels.FIELD_LABELS] == []
 
 
 @pytest.fixture

@@ -38,8 +38,21 @@ def _import(runner, tmp_path, text: str, encoding: str = "utf-8"):
 def test_flask_commands_work_through_eventsys(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for command in ("db", "serve", "demo", "users", "outbox"):
+    for command in ("db", "serve", "demo", "users", "outbox", "reminders", "indicators"):
         assert command in result.output
+
+
+def test_backup_and_restore_sit_with_the_migrations_in_db(runner):
+    result = runner.invoke(main, ["db", "--help"])
+    assert result.exit_code == 0
+    for command in ("upgrade", "backup", "restore"):
+        assert command in result.output
+
+
+def test_every_group_also_works_through_flask(app):
+    assert {"serve", "demo", "users", "outbox", "reminders", "indicators", "db"} <= set(
+        app.cli.commands
+    )
 
 
 def test_demo_load_twice_creates_nothing_twice(app, runner, login, client):
@@ -199,7 +212,7 @@ def empty_app(tmp_path, monkeypatch):
 def test_serve_upgrades_the_database_loads_demo_and_hands_over_to_gunicorn(empty_app, monkeypatch):
     served = {}
     monkeypatch.setattr(
-        "eventsys.cli._run_gunicorn", lambda app, options: served.update(app=app, **options)
+        "eventsys.cli.serve._run_gunicorn", lambda app, options: served.update(app=app, **options)
     )
     result = empty_app.test_cli_runner().invoke(
         main, ["serve", "--port", "5099", "--workers", "3", "--demo"]

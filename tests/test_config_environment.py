@@ -26,6 +26,12 @@ TEXT_SAMPLES = {
     "EVENTSYS_ENV": "production",
     "EVENTSYS_TIMEZONE": "Europe/Berlin",
     "EVENTSYS_BASE_URL": "https://events.example.org",
+    "EVENTSYS_LIBRARY_NAME": "金陵图书馆",
+    "EVENTSYS_LIBRARY_NAME_EN": "Jinling Library",
+    "EVENTSYS_LIBRARY_SHORT_NAME": "金图",
+    "EVENTSYS_LIBRARY_SHORT_NAME_EN": "Jinling",
+    "EVENTSYS_LIBRARY_PHONE": "025-84211234",
+    "EVENTSYS_LIBRARY_EMAIL": "events@library.example.org",
     "EVENTSYS_DEFAULT_LOCALE": "en",
     "EVENTSYS_CORS_ORIGINS": "https://app.example.org",
     "EVENTSYS_PASSWORD_HASH": "pbkdf2:sha256:1",
@@ -71,6 +77,7 @@ def _sample(name: str, tmp_path: Path) -> str:
         return str(DEFAULTS.get(setting.key, 0) + 7)
     if setting.kind is bool:
         return "false" if DEFAULTS.get(setting.key) else "true"
+    assert name in TEXT_SAMPLES, f"add a value for {name} to TEXT_SAMPLES"
     return TEXT_SAMPLES[name]
 
 
@@ -104,6 +111,11 @@ def _start(tmp_path: Path, leave_out: str = ""):
 
 def test_readme_documents_settings():
     assert "EVENTSYS_FEED_PAST_DAYS" in DOCUMENTED and "MAIL_PORT" in DOCUMENTED
+
+
+def test_every_setting_in_the_readme_is_read_from_the_environment():
+    missing = set(DOCUMENTED) - set(SETTINGS) - {INSTANCE_PATH}
+    assert not missing, f"add a row to config.ENV_SETTINGS for {sorted(missing)}"
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

@@ -9,7 +9,7 @@ from test_api_support import assert_problem, auth
 
 from eventsys.extensions import db
 from eventsys.models import Registration
-from eventsys.services import registrations as registration_service
+from eventsys.services.registrations import booking
 
 
 @pytest.fixture
@@ -62,13 +62,13 @@ def test_lock_not_granted_in_time_answers_503_and_keeps_nothing(
 ):
     event = make_event()
     headers = auth(client, make_user())
-    claim = registration_service._claim
+    claim = booking._claim
 
     def claim_then_time_out(*args):
         claim(*args)  # the seat is taken in the open transaction...
         raise sa_exc.OperationalError("INSERT INTO outbox", {}, cause)  # ...then time runs out
 
-    monkeypatch.setattr(registration_service, "_claim", claim_then_time_out)
+    monkeypatch.setattr(booking, "_claim", claim_then_time_out)
     response = client.post(
         f"/api/v1/events/{event.id}/registrations", json={"party_size": 1}, headers=headers
     )
@@ -86,7 +86,7 @@ def test_other_database_errors_stay_server_errors(client, make_user, make_event,
     def broken(*args):
         raise sa_exc.OperationalError("SELECT", {}, sqlite3.OperationalError("disk I/O error"))
 
-    monkeypatch.setattr(registration_service, "_claim", broken)
+    monkeypatch.setattr(booking, "_claim", broken)
     response = client.post(
         f"/api/v1/events/{event.id}/registrations", json={"party_size": 1}, headers=headers
     )

@@ -91,13 +91,20 @@ class ProfileForm(FlaskForm):
     )
 
 
+def _new_password_fields():
+    """The new password and its repetition, which must match."""
+    return (
+        PasswordField(_l("New password"), validators=PASSWORD_RULES),
+        PasswordField(
+            _l("Repeat the new password"),
+            validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        ),
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=128)])
-    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    password, confirm = _new_password_fields()
 
 
 class ResetRequestForm(FlaskForm):
@@ -105,11 +112,7 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    password, confirm = _new_password_fields()
 
 
 class CloseAccountForm(FlaskForm):

@@ -2,13 +2,13 @@
 
 from flask import Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventsys.events import share_card
 from eventsys.events.blueprint import bp
 from eventsys.events.listing import load_event
 from eventsys.events.page import when_text, where_text
+from eventsys.library import current_library
 from eventsys.models import Event
 from eventsys.services import catalogue
 from eventsys.services.links import event_url
@@ -55,7 +55,7 @@ def share_image(event_id: int):
             when=when_text(event),
             where=where_text(event),
             url=event_url(event, external=True),
-            library=_("Suzhou Library"),
+            library=current_library().name,
         )
     )
     return response.make_conditional(request)

@@ -15,6 +15,7 @@ from eventsys.exports import FORMATS, Table, download
 from eventsys.extensions import db
 from eventsys.indicators.blueprint import bp
 from eventsys.indicators.forms import LockForm, ValueForm
+from eventsys.library import current_library
 from eventsys.models import Campaign, IndicatorValue
 from eventsys.services import indicators as svc
 from eventsys.services.indicators import IndicatorError
@@ -107,9 +108,10 @@ def _fmt(value) -> str:
 
 def _chart(rows: list[svc.IndicatorRow], year: int) -> list[dict]:
     """Bars for each indicator, in per cent of the largest of the five libraries."""
+    own = current_library().name
     charts = []
     for row in rows:
-        bars = [(str(svc.LIBRARY_LABELS[svc.Library.SUZHOU]), row.value, True, year)]
+        bars = [(own, row.value, True, year)]
         bars += [(p.label, p.value, False, p.year) for p in row.peers]
         top = max((v for _n, v, _o, _y in bars if v is not None), default=0) or 1
         charts.append(
@@ -131,7 +133,7 @@ def _chart(rows: list[svc.IndicatorRow], year: int) -> list[dict]:
 
 
 def _dashboard_tables(year: int, rows: list[svc.IndicatorRow]) -> list[Table]:
-    headers = [_("Indicator"), _("Unit"), _("Suzhou Library"), _("Previous year"), _("Change")]
+    headers = [_("Indicator"), _("Unit"), current_library().name, _("Previous year"), _("Change")]
     headers += [_("Change %"), _("Rank"), _("Gap to the next one up"), _("Gap to the best")]
     for peer in rows[0].peers:
         headers += [peer.label, _("Year"), _("Gap"), _("Gap %"), _("Source")]

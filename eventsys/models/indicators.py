@@ -103,7 +103,7 @@ class YearLock(db.Model):
     locked_by: Mapped[User | None] = relationship()
 
 
-# Indexes the reader-activities count needs (services/indicators.py), kept beside it. Both
+# Indexes the reader-activities count needs (services/indicators/), kept beside it. Both
 # cover their query, so counting reads no table rows: the checked-in party sizes of each
 # counted event, and a period's visitor counts by day.
 sa.Index(

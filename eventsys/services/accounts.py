@@ -6,7 +6,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
@@ -16,7 +15,7 @@ from eventsys.extensions import db
 from eventsys.models import AuditEntry, Event, Registration, Role, User
 from eventsys.models.registrations import ACTIVE_STATUSES
 from eventsys.models.users import ROLE_CHOICES, hash_password
-from eventsys.services import audit, links, outbox, registrations, shifts
+from eventsys.services import audit, links, mails, registrations, shifts
 
 log = logging.getLogger(__name__)
 
@@ -119,17 +118,7 @@ def user_for_reset_token(token: str) -> User | None:
 
 def queue_reset_mail(user: User) -> None:
     link = links.external_url("auth.reset_password", token=reset_token(user))
-    with force_locale(user.locale):
-        outbox.queue(
-            user.email,
-            _("Set your eventsys password"),
-            _(
-                "Hello %(name)s,\n\nuse this link within an hour to set a new password:\n"
-                "%(link)s\n\nIf you did not ask for it, ignore this mail.",
-                name=user.display_name,
-                link=link,
-            ),
-        )
+    mails.queue_mail(user, "account_password_reset", link=link)
 
 
 def tell_owner_of_signup(user: User, password: str) -> None:
@@ -140,20 +129,12 @@ def tell_owner_of_signup(user: User, password: str) -> None:
     hash_password(password)
     if not user.active:
         return
-    with force_locale(user.locale):
-        outbox.queue(
-            user.email,
-            _("Someone tried to sign up with your address"),
-            _(
-                "Hello %(name)s,\n\nsomeone tried to create a new eventsys account with this "
-                "email address, which has an account already. Log in here:\n%(login)s\n\n"
-                "If you forgot your password, set a new one here:\n%(reset)s\n\n"
-                "If it was not you, ignore this mail: nothing was changed.",
-                name=user.display_name,
-                login=links.external_url("auth.login"),
-                reset=links.external_url("auth.request_reset"),
-            ),
-        )
+    mails.queue_mail(
+        user,
+        "account_signup_attempt",
+        login=links.external_url("auth.login"),
+        reset=links.external_url("auth.request_reset"),
+    )
 
 
 def personal_data(user: User) -> dict:

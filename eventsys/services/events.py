@@ -1,268 +1,83 @@
-"""The event catalogue's rules: creating, editing, publishing, cancelling, duplicating.
+"""The event catalogue's changes: creating, editing, publishing, cancelling, duplicating,
+and the visitors of exhibitions.
 
 Callers commit. Every function validates everything before it changes anything, so a
-refusal leaves the session as it was (nothing half-saved).
+refusal leaves the session as it was (nothing half-saved). The staff desk and the API call
+this module: the fields and their checks live in ``event_fields.py``, series and campaigns
+in ``programmes.py``.
 """
 
 import logging
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from eventsys.extensions import db
-from eventsys.local_time import datetime_text, library_zone
+from eventsys.local_time import library_zone
 from eventsys.models import (
-    Audience,
-    Campaign,
     Event,
     EventKind,
     EventStatus,
     ExhibitionDetails,
     Registration,
-    Series,
     User,
-    Venue,
     VisitorCount,
 )
 from eventsys.models.registrations import ACTIVE_STATUSES
-from eventsys.services import audit, outbox
+from eventsys.services import audit, mails
 from eventsys.services import registrations as registration_service
-from eventsys.text import has_controls
+from eventsys.services.event_fields import (
+    AUDITED_FIELDS,
+    EARLIEST,
+    EDITABLE_FIELDS,
+    LATEST,
+    MAX_CAPACITY,
+    MAX_ID,
+    MOVE_FIELDS,
+    SEQUENCE_FIELDS,
+    WEEKDAYS,
+    CapacityNeedsConfirmation,
+    EventError,
+    blank_value,
+    cleaned,
+    defaults,
+    to_local,
+    to_utc,
+    validate,
+    validate_opening_hours,
+)
+from eventsys.services.programmes import save_campaign, save_series
+
+__all__ = [
+    "AUDITED_FIELDS",
+    "EARLIEST",
+    "EDITABLE_FIELDS",
+    "LATEST",
+    "MAX_CAPACITY",
+    "MAX_ID",
+    "WEEKDAYS",
+    "CapacityNeedsConfirmation",
+    "EventError",
+    "blank_value",
+    "cancel",
+    "create_event",
+    "duplicate",
+    "edit_event",
+    "local_day_range",
+    "publish",
+    "record_visitors",
+    "save_campaign",
+    "save_series",
+    "to_local",
+    "to_utc",
+    "update_event",
+    "validate",
+    "validate_opening_hours",
+    "visitor_counts",
+]
 
 log = logging.getLogger(__name__)
-
-# What staff may set on an event.
-EDITABLE_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "title_en",
-    "description_en",
-    "series_id",
-    "campaign_id",
-    "parent_id",
-    "venue_id",
-    "starts_at",
-    "ends_at",
-    "online",
-    "online_url",
-    "audience",
-    "capacity",
-    "waitlist_enabled",
-    "max_party_size",
-    "registration_opens_at",
-    "registration_closes_at",
-    "speaker_name",
-    "speaker_title",
-    "speaker_bio",
-)
-AUDITED_FIELDS = (*EDITABLE_FIELDS, "status", "cancel_reason", "sequence")
-# A change to any of these is a change calendar clients must pick up (RFC 5545 SEQUENCE).
-SEQUENCE_FIELDS = ("starts_at", "ends_at", "venue_id", "online", "online_url", "status")
-# A change to any of these moves the event: everyone booked is told.
-MOVE_FIELDS = ("starts_at", "ends_at", "venue_id", "online", "online_url")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-# What any door may store: instants within a programme's reach (further ones only overflow
-# date arithmetic), ids that fit the database's keys, seats a building can hold.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 12, 31, 23, 59, tzinfo=UTC)
-MAX_ID = 2**31 - 1
-MAX_CAPACITY = 100_000
-# Fields shown on one line: in mail subjects, calendar SUMMARY and LOCATION lines.
-ONE_LINE_FIELDS = ("title", "title_en", "online_url", "speaker_name", "speaker_title")
-
-
-class EventError(ValueError):
-    """A refusal with a message fit to show staff; ``errors`` maps form fields to messages."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class CapacityNeedsConfirmation(EventError):
-    """The capacity exceeds the venue's: allowed, but only when staff confirm it."""
-
-
-def blank_value(name: str):
-    """What an event's field holds when nothing is given for it."""
-    return _defaults()[name]
-
-
-def _defaults() -> dict:
-    return {
-        "kind": EventKind.LECTURE.value,
-        "title": "",
-        "description": "",
-        "title_en": "",
-        "description_en": "",
-        "series_id": None,
-        "campaign_id": None,
-        "parent_id": None,
-        "venue_id": None,
-        "starts_at": None,
-        "ends_at": None,
-        "online": False,
-        "online_url": "",
-        "audience": Audience.ALL.value,
-        "capacity": None,
-        "waitlist_enabled": True,
-        "max_party_size": 1,
-        "registration_opens_at": None,
-        "registration_closes_at": None,
-        "speaker_name": "",
-        "speaker_title": "",
-        "speaker_bio": "",
-    }
-
-
-def _is_aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
-
-
-def validate(values: dict, *, confirm_capacity: bool = False, event: Event | None = None) -> None:
-    """Raise EventError listing every problem with ``values`` (a full set of fields)."""
-    errors: dict[str, str] = {}
-    if values["kind"] not in {k.value for k in EventKind}:
-        errors["kind"] = _("Choose a known kind of event.")
-    if values["audience"] not in {a.value for a in Audience}:
-        errors["audience"] = _("Choose a known audience.")
-    title = (values["title"] or "").strip()
-    if not title:
-        errors["title"] = _("Give the event a title.")
-    elif len(title) > 200:
-        errors["title"] = _("Keep the title under 200 characters.")
-    for name in ONE_LINE_FIELDS:
-        if has_controls(values[name]):
-            errors.setdefault(
-                name, _("Write this on one line, without tabs or control characters.")
-            )
-
-    starts, ends = values["starts_at"], values["ends_at"]
-    if not _is_aware(starts):
-        errors["starts_at"] = _("Give the start date and time.")
-    if not _is_aware(ends):
-        errors["ends_at"] = _("Give the end date and time.")
-    elif _is_aware(starts) and ends <= starts:
-        errors["ends_at"] = _("The event must end after it starts.")
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        if _is_aware(values[name]) and not EARLIEST <= values[name] <= LATEST:
-            errors[name] = _(
-                "Give a date between the years %(first)s and %(last)s.",
-                first=EARLIEST.year,
-                last=LATEST.year,
-            )
-    for name in ("venue_id", "series_id", "campaign_id", "parent_id"):
-        if values[name] is not None and not 0 < values[name] <= MAX_ID:
-            values = {**values, name: -1}  # no such row: the checks below say it is unknown
-
-    opens, closes = values["registration_opens_at"], values["registration_closes_at"]
-    if closes is not None and _is_aware(starts) and closes > starts:
-        errors["registration_closes_at"] = _(
-            "Registration must close before the event starts, or when it starts."
-        )
-    if opens is not None and closes is not None and opens >= closes:
-        errors["registration_opens_at"] = _("Registration must open before it closes.")
-    elif opens is not None and _is_aware(starts) and opens >= starts:
-        errors["registration_opens_at"] = _("Registration must open before the event starts.")
-
-    capacity = values["capacity"]
-    if capacity is not None and capacity < 0:
-        errors["capacity"] = _("Capacity cannot be negative; leave it empty for no registration.")
-    elif capacity is not None and capacity > MAX_CAPACITY:
-        errors["capacity"] = _("At most %(max)s seats.", max=MAX_CAPACITY)
-    if values["max_party_size"] is None or values["max_party_size"] < 1:
-        errors["max_party_size"] = _("A party is at least one person.")
-
-    venue = None
-    if values["venue_id"] is not None:
-        venue = db.session.get(Venue, values["venue_id"])
-        if venue is None:
-            errors["venue_id"] = _("This venue does not exist. Choose one from the list.")
-    elif not values["online"]:
-        errors["venue_id"] = _("Choose a venue, or mark the event as online.")
-    url = (values["online_url"] or "").strip()
-    if values["online"] and not url:
-        errors["online_url"] = _("Give the link for the online event.")
-    elif url and not re.match(r"^https?://\S+$", url):
-        errors["online_url"] = _("The online link must start with http:// or https://.")
-    elif len(url) > 500:
-        errors["online_url"] = _("Keep the online link under 500 characters.")
-
-    if values["series_id"] is not None and db.session.get(Series, values["series_id"]) is None:
-        errors["series_id"] = _("This series does not exist.")
-    if (
-        values["campaign_id"] is not None
-        and db.session.get(Campaign, values["campaign_id"]) is None
-    ):
-        errors["campaign_id"] = _("This campaign does not exist.")
-    if values["parent_id"] is not None:
-        parent = db.session.get(Event, values["parent_id"])
-        if parent is None or parent.kind != EventKind.EXHIBITION:
-            errors["parent_id"] = _("A guided tour can only belong to an existing exhibition.")
-        elif event is not None and parent.id == event.id:
-            errors["parent_id"] = _("An event cannot belong to itself.")
-    if values["kind"] == EventKind.EXHIBITION and values["parent_id"] is not None:
-        errors.setdefault("parent_id", _("An exhibition cannot belong to another exhibition."))
-    if event is not None and capacity is not None and capacity < event.seats_taken:
-        errors.setdefault(
-            "capacity",
-            ngettext(
-                "%(num)s seat is taken already; the capacity cannot be lower.",
-                "%(num)s seats are taken already; the capacity cannot be lower.",
-                event.seats_taken,
-            ),
-        )
-
-    if errors:
-        raise EventError(" ".join(errors.values()), errors)
-    if (
-        venue is not None
-        and capacity is not None
-        and venue.capacity > 0
-        and capacity > venue.capacity
-        and not confirm_capacity
-    ):
-        message = _(
-            "The capacity (%(capacity)s) is above what %(venue)s holds (%(venue_capacity)s). "
-            "Tick the confirmation to save it anyway.",
-            capacity=capacity,
-            venue=venue.name,
-            venue_capacity=venue.capacity,
-        )
-        raise CapacityNeedsConfirmation(message, {"confirm_capacity": message})
-
-
-def _clean(values: dict) -> dict:
-    clean = dict(values)
-    for key in ("title", "title_en", "online_url", "speaker_name", "speaker_title"):
-        clean[key] = (clean[key] or "").strip()
-    for key in ("description", "description_en", "speaker_bio"):
-        clean[key] = clean[key] or ""
-    return clean
-
-
-def validate_opening_hours(hours: dict | None) -> dict:
-    """``{"mon": "09:00-17:00", ...}``; empty means closed that day."""
-    hours = hours or {}
-    unknown = set(hours) - set(WEEKDAYS)
-    if unknown:
-        raise EventError(_("Unknown weekday in the opening hours."))
-    clean, errors = {}, {}
-    for day in WEEKDAYS:
-        value = (hours.get(day) or "").strip()
-        if value and (not _HOURS.match(value) or value[:5] >= value[6:]):
-            errors[f"hours_{day}"] = _("Write opening hours like 09:00-17:00, or leave empty.")
-        clean[day] = value
-    if errors:
-        raise EventError(" ".join(errors.values()), errors)
-    return clean
 
 
 def _apply_exhibition(event: Event, exhibition: dict | None) -> None:
@@ -286,7 +101,7 @@ def create_event(
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s.", fields=", ".join(sorted(unknown))))
-    merged = _clean({**_defaults(), **values})
+    merged = cleaned({**defaults(), **values})
     validate(merged, confirm_capacity=confirm_capacity)
     if merged["kind"] == EventKind.EXHIBITION:
         validate_opening_hours((exhibition or {}).get("opening_hours"))
@@ -317,7 +132,7 @@ def update_event(
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s.", fields=", ".join(sorted(unknown))))
     current = {name: getattr(event, name) for name in EDITABLE_FIELDS}
-    merged = _clean({**current, **values})
+    merged = cleaned({**current, **values})
     validate(merged, confirm_capacity=confirm_capacity, event=event)
     if merged["kind"] == EventKind.EXHIBITION and exhibition is not None:
         validate_opening_hours(exhibition.get("opening_hours"))
@@ -366,7 +181,7 @@ def edit_event(
     if seats:
         current = {name: getattr(event, name) for name in EDITABLE_FIELDS}
         validate(
-            _clean({**current, **values, "capacity": new_capacity}),
+            cleaned({**current, **values, "capacity": new_capacity}),
             confirm_capacity=confirm_capacity,
             event=event,
         )
@@ -453,23 +268,11 @@ def _queue_cancellation_notices(event: Event) -> int:
         .order_by(Registration.id)
     ).all()
     for registration in registrations:
-        user = registration.user
-        with force_locale(user.locale):  # the reader's language, as every other mail
-            subject = _("Cancelled: %(title)s", title=event.localized_title)
-            body = _(
-                'Dear %(name)s,\n\nwe are sorry: "%(title)s" on %(when)s has been cancelled.\n'
-                "Reason: %(reason)s\n\nYour registration no longer holds a seat.\n"
-                "Suzhou Library",
-                name=user.display_name,
-                title=event.localized_title,
-                when=datetime_text(event.starts_at),
-                reason=event.cancel_reason,
-            )
-        outbox.queue(
-            user.email,
-            subject,
-            body,
+        mails.queue_mail(
+            registration.user,
+            "event_cancelled",
             dedupe_key=f"event-cancelled:{event.id}:{registration.id}",
+            event=event,
         )
     log.info("event %s cancelled; %s readers notified", event.id, len(registrations))
     return len(registrations)
@@ -549,80 +352,3 @@ def visitor_counts(event: Event) -> list[VisitorCount]:
             .order_by(VisitorCount.day)
         )
     )
-
-
-def _check_slug(model, slug: str, current_id: int | None) -> dict:
-    if not _SLUG.match(slug or ""):
-        return {"slug": _("Use lower-case letters, digits and hyphens (at most 80).")}
-    taken = db.session.scalar(sa.select(model.id).where(model.slug == slug))
-    if taken is not None and taken != current_id:
-        return {"slug": _("This short name is taken already.")}
-    return {}
-
-
-def save_series(actor: User | None, values: dict, series: Series | None = None) -> Series:
-    slug = (values.get("slug") or "").strip()
-    title = (values.get("title") or "").strip()
-    errors = _check_slug(Series, slug, series.id if series else None)
-    if not title:
-        errors["title"] = _("Give the series a title.")
-    if errors:
-        raise EventError(" ".join(errors.values()), errors)
-    before = None
-    if series is None:
-        series = Series()
-        db.session.add(series)
-    else:
-        before = audit.snapshot(series, ("slug", "title", "brand", "description"))
-    series.slug, series.title = slug, title[:200]
-    series.brand = (values.get("brand") or "").strip()[:40]
-    series.description = values.get("description") or ""
-    series.title_en = (values.get("title_en") or "").strip()[:200]
-    series.description_en = values.get("description_en") or ""
-    db.session.flush()
-    after = audit.snapshot(series, ("slug", "title", "brand", "description"))
-    audit.record(actor, "series.save", series, before, after)
-    return series
-
-
-def save_campaign(actor: User | None, values: dict, campaign: Campaign | None = None) -> Campaign:
-    slug = (values.get("slug") or "").strip()
-    title = (values.get("title") or "").strip()
-    year = values.get("year")
-    errors = _check_slug(Campaign, slug, campaign.id if campaign else None)
-    if not title:
-        errors["title"] = _("Give the campaign a title.")
-    if not isinstance(year, int) or not 1900 <= year <= 2200:
-        errors["year"] = _("Give a year between 1900 and 2200.")
-    if errors:
-        raise EventError(" ".join(errors.values()), errors)
-    before = None
-    if campaign is None:
-        campaign = Campaign(year=year)
-        db.session.add(campaign)
-    else:
-        before = audit.snapshot(campaign, ("slug", "title", "year", "description"))
-    campaign.slug, campaign.title, campaign.year = slug, title[:200], year
-    campaign.description = values.get("description") or ""
-    campaign.title_en = (values.get("title_en") or "").strip()[:200]
-    campaign.description_en = values.get("description_en") or ""
-    db.session.flush()
-    after = audit.snapshot(campaign, ("slug", "title", "year", "description"))
-    audit.record(actor, "campaign.save", campaign, before, after)
-    return campaign
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A naive wall-clock time in the library's zone (form input) as an aware UTC instant."""
-    if local is None:
-        return None
-    zone = library_zone()
-    return local.replace(tzinfo=zone).astimezone(UTC)
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    """An instant as a naive wall-clock time in the library's zone (form pre-fill)."""
-    if value is None:
-        return None
-    zone = library_zone()
-    return value.astimezone(zone).replace(tzinfo=None)

@@ -1,234 +1,91 @@
-"""Calendar feeds: which events a feed holds, its cache validators, and personal tokens.
+"""Calendar feeds: building them, their cache validators, personal tokens, the staff export
+and the HTTP answer. The calendar area calls this module; what a feed asks for is read in
+``feed_filters.py`` and which rows it holds is queried in ``feed_queries.py``.
 
 A feed's ETag and Last-Modified come from one aggregate query over the same selection
-(count and latest change), so a conditional request is answered before any event is
-loaded or serialised.
+(count and latest change) and the calendar's name, so a conditional request is answered
+before any event is loaded or serialised.
 """
 
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Request, Response, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from eventsys import feed_cache
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
-from eventsys.local_time import library_zone
-from eventsys.models import (
-    Audience,
-    Branch,
-    Campaign,
-    Event,
-    EventKind,
-    EventStatus,
-    Registration,
-    RegistrationStatus,
-    Series,
-    User,
-    Venue,
-)
+from eventsys.library import current_library
+from eventsys.models import Audience, Event, EventKind, Registration, User
 from eventsys.models.registrations import ACTIVE_STATUSES
 from eventsys.services import ical
+from eventsys.services.feed_filters import (
+    ExportRequest,
+    FeedError,
+    FeedFilter,
+    export_request,
+    find_branch,
+    find_campaign,
+    find_series,
+    parse_audiences,
+    parse_filter,
+    parse_kinds,
+)
+from eventsys.services.feed_queries import (
+    export_conditions,
+    export_shifts,
+    feed_window,
+    load_events,
+    personal_conditions,
+    public_conditions,
+    shift_stats,
+    user_shifts,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "FeedError",
+    "FeedFilter",
+    "Fingerprint",
+    "calendar_response",
+    "events_fingerprint",
+    "export_calendar",
+    "export_filename",
+    "export_request",
+    "feed_title",
+    "feed_window",
+    "find_branch",
+    "find_campaign",
+    "find_series",
+    "issue_token",
+    "not_modified",
+    "parse_audiences",
+    "parse_filter",
+    "parse_kinds",
+    "personal_feed",
+    "public_conditions",
+    "public_feed",
+    "revoke_token",
+    "set_alarm",
+    "user_for_token",
+]
 
 # Bump when the calendar output changes shape, so cached copies are refetched.
-FORMAT_VERSION = "2"  # 2: titles and descriptions in the feed's language
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+FORMAT_VERSION = "3"  # 3: the product id and the names from the library's settings
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-class FeedError(Exception):
-    """A refused feed request, with a message for the user and the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True)
-class FeedFilter:
-    kinds: tuple[str, ...] = ()
-    audiences: tuple[str, ...] = ()
-    series: Series | None = None
-    campaign: Campaign | None = None
-    branch: Branch | None = None
-    locale: str = ""
-
-    def key(self) -> str:
-        parts = (
-            ",".join(self.kinds),
-            ",".join(self.audiences),
-            self.series.slug if self.series else "",
-            self.campaign.slug if self.campaign else "",
-            self.branch.code if self.branch else "",
-            self.locale,
-        )
-        return "|".join(parts)
-
-
-@dataclass(frozen=True)
-class Window:
-    starts: datetime
-    ends: datetime
 
 
 @dataclass(frozen=True)
 class Fingerprint:
     etag: str
     last_modified: datetime | None
-
-
-@dataclass
-class ExportRequest:
-    filter: FeedFilter
-    first_day: date
-    last_day: date
-    include_drafts: bool = False
-    include_shifts: bool = False
-    window: Window = field(init=False)
-
-
-# --- parsing -------------------------------------------------------------------------------
-
-
-def _values(args: Mapping, name: str) -> list[str]:
-    raw = args.getlist(name) if hasattr(args, "getlist") else [args.get(name) or ""]
-    return [v.strip() for value in raw for v in (value or "").split(",") if v.strip()]
-
-
-def _single(args: Mapping, name: str) -> str | None:
-    values = _values(args, name)
-    if len(values) > 1:
-        raise FeedError(_("Give only one %(name)s.", name=name))
-    return values[0] if values else None
-
-
-def parse_kinds(values: list[str]) -> tuple[str, ...]:
-    known = {k.value for k in EventKind}
-    for value in values:
-        if value not in known:
-            raise FeedError(_("“%(value)s” is not a kind of event.", value=value[:40]))
-    return tuple(sorted(set(values)))
-
-
-def parse_audiences(values: list[str]) -> tuple[str, ...]:
-    known = {a.value for a in Audience}
-    for value in values:
-        if value not in known:
-            raise FeedError(_("“%(value)s” is not an audience.", value=value[:40]))
-    return tuple(sorted(set(values)))
-
-
-def find_series(slug: str) -> Series:
-    if not _SLUG.match(slug):
-        raise FeedError(_("“%(value)s” is not a valid series name.", value=slug[:40]))
-    series = db.session.scalar(sa.select(Series).where(Series.slug == slug))
-    if series is None:
-        raise FeedError(_("There is no series called “%(value)s”.", value=slug), 404)
-    return series
-
-
-def find_campaign(slug: str) -> Campaign:
-    if not _SLUG.match(slug):
-        raise FeedError(_("“%(value)s” is not a valid campaign name.", value=slug[:40]))
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        raise FeedError(_("There is no campaign called “%(value)s”.", value=slug), 404)
-    return campaign
-
-
-def find_branch(code: str) -> Branch:
-    if not _SLUG.match(code):
-        raise FeedError(_("“%(value)s” is not a valid branch code.", value=code[:40]))
-    branch = db.session.scalar(sa.select(Branch).where(Branch.code == code))
-    if branch is None:
-        raise FeedError(
-            _("There is no branch or centre with the code “%(value)s”.", value=code), 404
-        )
-    return branch
-
-
-def parse_locale(value: str | None) -> str:
-    languages = current_app.config["EVENTSYS_LANGUAGES"]
-    if not value:
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if value not in languages:
-        raise FeedError(_("“%(value)s” is not a language of this site.", value=value[:20]))
-    return value
-
-
-def parse_filter(args: Mapping, **fixed) -> FeedFilter:
-    """The filter of a feed URL's query (``kind``, ``audience``, ``series``, ``campaign``,
-    ``branch``, ``lang``); ``fixed`` values come from the path of a named feed."""
-    kinds = parse_kinds(_values(args, "kind"))
-    if "kind" in fixed:
-        kinds = parse_kinds([fixed.pop("kind")])
-    series_slug = fixed.pop("series", None) or _single(args, "series")
-    campaign_slug = fixed.pop("campaign", None) or _single(args, "campaign")
-    branch_code = fixed.pop("branch", None) or _single(args, "branch")
-    return FeedFilter(
-        kinds=kinds,
-        audiences=parse_audiences(_values(args, "audience")),
-        series=find_series(series_slug) if series_slug else None,
-        campaign=find_campaign(campaign_slug) if campaign_slug else None,
-        branch=find_branch(branch_code) if branch_code else None,
-        locale=parse_locale(_single(args, "lang")),
-    )
-
-
-# --- selection -----------------------------------------------------------------------------
-
-
-def feed_window(now: datetime | None = None) -> Window:
-    now = now or utcnow()
-    config = current_app.config
-    return Window(
-        starts=now - timedelta(days=config["EVENTSYS_FEED_PAST_DAYS"]),
-        ends=now + timedelta(days=config["EVENTSYS_FEED_FUTURE_DAYS"]),
-    )
-
-
-def _filter_conditions(feed_filter: FeedFilter) -> list:
-    conditions = []
-    if feed_filter.kinds:
-        conditions.append(Event.kind.in_(feed_filter.kinds))
-    if feed_filter.audiences:
-        # Events for everyone belong in every audience's calendar.
-        conditions.append(Event.audience.in_({*feed_filter.audiences, Audience.ALL.value}))
-    if feed_filter.series is not None:
-        conditions.append(Event.series_id == feed_filter.series.id)
-    if feed_filter.campaign is not None:
-        conditions.append(Event.campaign_id == feed_filter.campaign.id)
-    if feed_filter.branch is not None:
-        conditions.append(
-            Event.venue_id.in_(sa.select(Venue.id).where(Venue.branch_id == feed_filter.branch.id))
-        )
-    return conditions
-
-
-def _in_window(window: Window) -> list:
-    return [Event.ends_at >= window.starts, Event.starts_at <= window.ends]
-
-
-def _visible(now: datetime) -> sa.ColumnElement:
-    """Published events, and cancelled ones for a while so subscribers see the cancellation."""
-    kept_since = now - timedelta(days=current_app.config["EVENTSYS_FEED_CANCELLED_DAYS"])
-    return sa.or_(
-        Event.status == EventStatus.PUBLISHED.value,
-        sa.and_(Event.status == EventStatus.CANCELLED.value, Event.updated_at >= kept_since),
-    )
-
-
-def public_conditions(feed_filter: FeedFilter, now: datetime | None = None) -> list:
-    now = now or utcnow()
-    return [_visible(now), *_in_window(feed_window(now)), *_filter_conditions(feed_filter)]
 
 
 def _fingerprint(parts: tuple, stamps: list[datetime | None]) -> Fingerprint:
@@ -249,31 +106,24 @@ def events_fingerprint(conditions: list, *extra) -> Fingerprint:
     return _fingerprint((*extra, count, latest), [latest])
 
 
-def load_events(conditions: list) -> list[Event]:
-    """The events with everything a VEVENT shows, in a fixed number of queries."""
-    stmt = (
-        sa.select(Event)
-        .where(*conditions)
-        .options(
-            joinedload(Event.venue).joinedload(Venue.branch),
-            joinedload(Event.series),
-            joinedload(Event.campaign),
-            joinedload(Event.exhibition),
-        )
-        .order_by(Event.starts_at, Event.id)
-    )
-    return list(db.session.scalars(stmt).unique())
+def _refresh_minutes() -> int:
+    return current_app.config["EVENTSYS_FEED_REFRESH_MINUTES"]
+
+
+# --- public feeds ------------------------------------------------------------------------
 
 
 def public_feed(feed_filter: FeedFilter) -> tuple[Fingerprint, Callable[[], bytes]]:
     """The validators of a public feed, and a function that builds it (called unless 304)
     or takes it from the feed cache."""
     conditions = public_conditions(feed_filter)
-    fingerprint = events_fingerprint(conditions, "public", feed_filter.key())
+    with force_locale(feed_filter.locale):
+        name, description = feed_title(feed_filter)
+    # The name is in the fingerprint: a renamed library, series or branch is a new feed.
+    fingerprint = events_fingerprint(conditions, "public", feed_filter.key(), name)
 
     def build() -> bytes:
         with force_locale(feed_filter.locale):
-            name, description = feed_title(feed_filter)
             options = ical.FeedOptions(
                 name=name, description=description, refresh_minutes=_refresh_minutes()
             )
@@ -283,13 +133,9 @@ def public_feed(feed_filter: FeedFilter) -> tuple[Fingerprint, Callable[[], byte
     return fingerprint, feed_cache.cached(key, build)
 
 
-def _refresh_minutes() -> int:
-    return current_app.config["EVENTSYS_FEED_REFRESH_MINUTES"]
-
-
 def feed_title(feed_filter: FeedFilter) -> tuple[str, str]:
     """The calendar's name and description, in the feed's language."""
-    library = _("Suzhou Library")
+    library = current_library().name
     parts = [library]
     if feed_filter.branch is not None:
         parts.append(feed_filter.branch.name)
@@ -313,7 +159,7 @@ def feed_title(feed_filter: FeedFilter) -> tuple[str, str]:
     return name, description
 
 
-# --- personal feeds ------------------------------------------------------------------------
+# --- personal feeds ----------------------------------------------------------------------
 
 
 def user_for_token(token: str) -> User | None:
@@ -342,30 +188,11 @@ def set_alarm(user: User, minutes: int | None) -> None:
     user.calendar_alarm_minutes = minutes
 
 
-def _personal_conditions(user: User, now: datetime) -> list:
-    window = feed_window(now)
-    return [
-        Registration.user_id == user.id,
-        Registration.event_id == Event.id,
-        _visible(now),
-        # The reader's active registrations; when the library cancels an event, the
-        # registration cancelled with it stays so the reader sees the cancellation.
-        sa.or_(
-            Registration.status.in_(ACTIVE_STATUSES),
-            sa.and_(
-                Event.status == EventStatus.CANCELLED.value,
-                Registration.status == RegistrationStatus.CANCELLED.value,
-            ),
-        ),
-        *_in_window(window),
-    ]
-
-
 def personal_feed(user: User) -> tuple[Fingerprint, Callable[[], bytes]]:
     """Built afresh on every request that is not a 304: never kept in the shared feed cache,
     so one reader's registrations are never stored where another request could read them."""
     now = utcnow()
-    conditions = _personal_conditions(user, now)
+    conditions = personal_conditions(user, now)
     row = db.session.execute(
         sa.select(
             sa.func.count(Registration.id),
@@ -375,7 +202,9 @@ def personal_feed(user: User) -> tuple[Fingerprint, Callable[[], bytes]]:
             sa.func.max(Registration.cancelled_at),
         ).where(*conditions)
     ).one()
-    shift_count, shift_latest = _shift_stats(user, now)
+    shift_count, shift_latest = shift_stats(user, now)
+    with force_locale(user.locale):
+        name, description = _personal_title()
     stamps = [*row[1:], shift_latest]
     fingerprint = _fingerprint(
         (
@@ -384,6 +213,7 @@ def personal_feed(user: User) -> tuple[Fingerprint, Callable[[], bytes]]:
             user.calendar_token,
             user.locale,
             user.calendar_alarm_minutes,
+            name,
             row[0],
             shift_count,
             *row[1:],
@@ -393,12 +223,24 @@ def personal_feed(user: User) -> tuple[Fingerprint, Callable[[], bytes]]:
 
     def build() -> bytes:
         with force_locale(user.locale):
-            return _build_personal(user, now, conditions)
+            return _build_personal(user, now, conditions, (name, description))
 
     return fingerprint, build
 
 
-def _build_personal(user: User, now: datetime, conditions: list) -> bytes:
+def _personal_title() -> tuple[str, str]:
+    library = current_library().name
+    return (
+        _("%(library)s · My events", library=library),
+        _(
+            "Your registrations at %(library)s, kept up to date. Keep this address "
+            "private: anyone who has it sees your registrations.",
+            library=library,
+        ),
+    )
+
+
+def _build_personal(user: User, now: datetime, conditions: list, title: tuple[str, str]) -> bytes:
     registrations = db.session.scalars(
         sa.select(Registration).where(*conditions).order_by(Event.starts_at, Registration.id)
     ).all()
@@ -408,137 +250,23 @@ def _build_personal(user: User, now: datetime, conditions: list) -> bytes:
         if status_by_event.get(registration.event_id) not in ACTIVE_STATUSES:
             status_by_event[registration.event_id] = registration.status
     events = load_events([Event.id.in_(status_by_event)]) if status_by_event else []
+    name, description = title
     options = ical.FeedOptions(
-        name=_("Suzhou Library · My events"),
-        description=_(
-            "Your registrations at Suzhou Library, kept up to date. Keep this address "
-            "private: anyone who has it sees your registrations."
-        ),
+        name=name,
+        description=description,
         refresh_minutes=_refresh_minutes(),
         reader_status=status_by_event,
         alarm_minutes=user.calendar_alarm_minutes,
     )
-    shifts = _user_shifts(user, now)
-    return ical.to_bytes(ical.feed_calendar(events, options, shifts))
+    return ical.to_bytes(ical.feed_calendar(events, options, user_shifts(user, now)))
 
 
-# --- volunteer shifts ----------------------------------------------------------------------
-
-
-def _shift_models():
-    """The volunteer models once that area is installed; (None, None) before."""
-    try:
-        from eventsys.models.volunteers import Shift, ShiftSignup
-    except ImportError:
-        return None, None
-    return Shift, ShiftSignup
-
-
-def _shift_visible(shift_model, now: datetime) -> sa.ColumnElement:
-    kept_since = now - timedelta(days=current_app.config["EVENTSYS_FEED_CANCELLED_DAYS"])
-    return sa.or_(
-        shift_model.status != "cancelled",
-        shift_model.updated_at >= kept_since,
-    )
-
-
-def _user_shift_conditions(user: User, now: datetime) -> list | None:
-    shift_model, signup_model = _shift_models()
-    if shift_model is None:
-        return None
-    window = feed_window(now)
-    return [
-        signup_model.user_id == user.id,
-        signup_model.shift_id == shift_model.id,
-        # Signed up; a shift the library cancelled stays so the volunteer sees it.
-        sa.or_(
-            signup_model.status == "signed_up",
-            sa.and_(shift_model.status == "cancelled", signup_model.status == "removed"),
-        ),
-        _shift_visible(shift_model, now),
-        shift_model.ends_at >= window.starts,
-        shift_model.starts_at <= window.ends,
-    ]
-
-
-def _shift_stats(user: User, now: datetime) -> tuple[int, datetime | None]:
-    conditions = _user_shift_conditions(user, now)
-    if conditions is None:
-        return 0, None
-    shift_model, signup_model = _shift_models()
-    count, latest_shift, latest_signup = db.session.execute(
-        sa.select(
-            sa.func.count(signup_model.id),
-            sa.func.max(shift_model.updated_at),
-            sa.func.max(signup_model.created_at),
-        ).where(*conditions)
-    ).one()
-    stamps = [s for s in (latest_shift, latest_signup) if s is not None]
-    return count, max(stamps) if stamps else None
-
-
-def _load_shifts(conditions: list) -> list:
-    shift_model, _signup = _shift_models()
-    stmt = (
-        sa.select(shift_model)
-        .where(*conditions)
-        .options(
-            joinedload(shift_model.venue).joinedload(Venue.branch),
-            joinedload(shift_model.role),
-            joinedload(shift_model.event),
-        )
-        .order_by(shift_model.starts_at, shift_model.id)
-    )
-    return list(db.session.scalars(stmt).unique())
-
-
-def _user_shifts(user: User, now: datetime) -> list:
-    conditions = _user_shift_conditions(user, now)
-    return [] if conditions is None else _load_shifts(conditions)
-
-
-# --- staff export --------------------------------------------------------------------------
-
-
-def export_request(
-    feed_filter: FeedFilter,
-    first_day: date,
-    last_day: date,
-    include_drafts: bool = False,
-    include_shifts: bool = False,
-) -> ExportRequest:
-    """A checked export range: not inverted, not longer than the configured maximum."""
-    if last_day < first_day:
-        raise FeedError(_("The end date is before the start date."))
-    max_days = current_app.config["EVENTSYS_EXPORT_MAX_DAYS"]
-    if (last_day - first_day).days + 1 > max_days:
-        raise FeedError(
-            _(
-                "An export covers at most %(days)s days. Please choose a shorter range.",
-                days=max_days,
-            )
-        )
-    request = ExportRequest(feed_filter, first_day, last_day, include_drafts, include_shifts)
-    zone = library_zone()
-    request.window = Window(
-        starts=datetime.combine(first_day, time.min, zone).astimezone(UTC),
-        ends=datetime.combine(last_day + timedelta(days=1), time.min, zone).astimezone(UTC),
-    )
-    return request
+# --- staff export ------------------------------------------------------------------------
 
 
 def export_calendar(request: ExportRequest) -> bytes:
-    statuses = [EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value]
-    if request.include_drafts:
-        statuses.append(EventStatus.DRAFT.value)
-    conditions = [
-        Event.status.in_(statuses),
-        Event.ends_at > request.window.starts,
-        Event.starts_at < request.window.ends,
-        *_filter_conditions(request.filter),
-    ]
-    events = load_events(conditions)
-    shifts = _export_shifts(request) if request.include_shifts else []
+    events = load_events(export_conditions(request))
+    shifts = export_shifts(request) if request.include_shifts else []
     name, description = feed_title(request.filter)
     options = ical.FeedOptions(
         name=f"{name} · {request.first_day.isoformat()} – {request.last_day.isoformat()}",
@@ -551,24 +279,7 @@ def export_filename(request: ExportRequest) -> str:
     return f"eventsys-{request.first_day.isoformat()}_{request.last_day.isoformat()}.ics"
 
 
-def _export_shifts(request: ExportRequest) -> list:
-    shift_model, _signup = _shift_models()
-    if shift_model is None:
-        return []
-    conditions = [
-        shift_model.ends_at > request.window.starts,
-        shift_model.starts_at < request.window.ends,
-    ]
-    if request.filter.branch is not None:
-        conditions.append(
-            shift_model.venue_id.in_(
-                sa.select(Venue.id).where(Venue.branch_id == request.filter.branch.id)
-            )
-        )
-    return _load_shifts(conditions)
-
-
-# --- HTTP ----------------------------------------------------------------------------------
+# --- HTTP --------------------------------------------------------------------------------
 
 
 def not_modified(request: Request, fingerprint: Fingerprint) -> bool:

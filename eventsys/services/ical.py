@@ -2,8 +2,8 @@
 
 Every calendar the system hands out goes through here: the public and personal feeds, the
 staff export, the one-event download and the attachment of confirmation mails. Times are
-written in the library's zone (Asia/Shanghai) with a matching VTIMEZONE; exhibitions are
-all-day date ranges.
+written in the library's zone (``EVENTSYS_TIMEZONE``) with a matching VTIMEZONE;
+exhibitions are all-day date ranges.
 """
 
 import functools
@@ -27,7 +27,8 @@ from eventsys.text import multi_line, single_line
 
 log = logging.getLogger(__name__)
 
-PRODID = "-//Suzhou Library//eventsys Calendars//EN"
+# The product that writes the calendars (RFC 5545 3.7.3), the same for every library.
+PRODID = "-//eventsys//Calendars//EN"
 
 WEEKDAYS = (
     ("mon", _l("Mon")),

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -22,7 +21,7 @@ from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.local_time import library_zone
 from eventsys.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
-from eventsys.services import links, outbox
+from eventsys.services import links, mails, outbox
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +43,6 @@ class Reminder:
 
 def registration_reminders(now: datetime) -> Iterable[Reminder]:
     """Confirmed parties of published events starting within the next day."""
-    from eventsys.services.registrations import local_text
-
     query = (
         sa.select(Registration)
         .join(Event, Event.id == Registration.event_id)
@@ -66,40 +63,29 @@ def registration_reminders(now: datetime) -> Iterable[Reminder]:
         user, event = registration.user, registration.event
         if not user.active:
             continue
-        link = links.external_url("registrations.show", registration_id=registration.id)
         with force_locale(user.locale):
-            # The place in the reader's language too (a venue's English name in English).
-            where = str(event.venue) if event.venue is not None else event.online_url
-            yield Reminder(
-                to=user.email,
-                subject=_subject(event, now),
-                body=ngettext(
-                    'Dear %(name)s,\n\na reminder: "%(title)s" starts on %(when)s at '
-                    "%(where)s. You are registered for %(num)s person. Show the QR code at "
-                    "the door:\n%(link)s\n\nIf you cannot come, please cancel so a reader on "
-                    "the waiting list gets your seat.\n\nSuzhou Library",
-                    'Dear %(name)s,\n\na reminder: "%(title)s" starts on %(when)s at '
-                    "%(where)s. You are registered for %(num)s people. Show the QR code at "
-                    "the door:\n%(link)s\n\nIf you cannot come, please cancel so a reader on "
-                    "the waiting list gets your seat.\n\nSuzhou Library",
-                    registration.party_size,
-                    name=user.display_name,
-                    title=event.localized_title,
-                    when=local_text(event.starts_at),
-                    where=where,
-                    link=link,
-                ),
-                dedupe_key=registration_key(registration.id),
+            # The time and place in the reader's language too (a venue's English name).
+            subject, body = mails.render(
+                "reminder_registration",
+                user=user,
+                event=event,
+                today=_starts_today(event, now),
+                party_size=registration.party_size,
+                link=links.external_url("registrations.show", registration_id=registration.id),
             )
+        yield Reminder(
+            to=user.email,
+            subject=subject,
+            body=body,
+            dedupe_key=registration_key(registration.id),
+        )
 
 
-def _subject(event: Event, now: datetime) -> str:
+def _starts_today(event: Event, now: datetime) -> bool:
     """Today or tomorrow, as the library's calendar has it: within the lead time an event
     can start later the same day as well as the next."""
     zone = library_zone()
-    if event.starts_at.astimezone(zone).date() == now.astimezone(zone).date():
-        return _("Today: %(title)s", title=event.localized_title)
-    return _("Tomorrow: %(title)s", title=event.localized_title)
+    return event.starts_at.astimezone(zone).date() == now.astimezone(zone).date()
 
 
 def registration_key(registration_id: int | str) -> str:

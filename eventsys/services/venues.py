@@ -1,9 +1,12 @@
 """Branches and venues: creating and changing them, each change in the audit log."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventsys.extensions import db
 from eventsys.models import Branch, BranchKind, User, Venue, VenueKind
@@ -37,6 +40,15 @@ def branches_with_venues() -> list[Branch]:
             sa.select(Branch)
             .options(selectinload(Branch.venues))
             .order_by(Branch.kind.desc(), Branch.name)
+        )
+    )
+
+
+def all_venues() -> list[Venue]:
+    """Every venue with its branch, branch by branch."""
+    return list(
+        db.session.scalars(
+            sa.select(Venue).options(joinedload(Venue.branch)).order_by(Venue.branch_id, Venue.id)
         )
     )
 
@@ -105,47 +117,55 @@ def _flush() -> None:
         ) from error
 
 
-def create_branch(actor: User, data: dict) -> Branch:
-    values = _clean(Branch, data, BRANCH_FIELDS)
-    _check_branch(values, None)
-    branch = Branch(**{"name_en": "", "address": "", **values})
-    db.session.add(branch)
+@dataclass(frozen=True)
+class _Place:
+    """What differs between branches and venues when they are created or changed."""
+
+    model: type
+    fields: tuple[str, ...]
+    check: Callable[[dict, object | None], None]
+    created: str  # the audit log's actions
+    updated: str
+
+
+_BRANCH = _Place(Branch, BRANCH_FIELDS, _check_branch, "branch.create", "branch.update")
+_VENUE = _Place(Venue, VENUE_FIELDS, _check_venue, "venue.create", "venue.update")
+
+
+def _create(place: _Place, actor: User, data: dict):
+    values = _clean(place.model, data, place.fields)
+    place.check(values, None)
+    row = place.model(**{"name_en": "", "address": "", **values})
+    db.session.add(row)
     _flush()
-    audit.record(actor, "branch.create", branch, None, audit.snapshot(branch, BRANCH_FIELDS))
-    return branch
+    audit.record(actor, place.created, row, None, audit.snapshot(row, place.fields))
+    return row
+
+
+def _update(place: _Place, actor: User, row, data: dict):
+    values = _clean(place.model, data, place.fields)
+    before = audit.snapshot(row, place.fields)
+    place.check({**before, **values}, row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    _flush()
+    before, after = audit.changed(before, audit.snapshot(row, place.fields))
+    if after:
+        audit.record(actor, place.updated, row, before, after)
+    return row
+
+
+def create_branch(actor: User, data: dict) -> Branch:
+    return _create(_BRANCH, actor, data)
 
 
 def update_branch(actor: User, branch: Branch, data: dict) -> Branch:
-    values = _clean(Branch, data, BRANCH_FIELDS)
-    _check_branch({**audit.snapshot(branch, BRANCH_FIELDS), **values}, branch)
-    before = audit.snapshot(branch, BRANCH_FIELDS)
-    for name, value in values.items():
-        setattr(branch, name, value)
-    _flush()
-    before, after = audit.changed(before, audit.snapshot(branch, BRANCH_FIELDS))
-    if after:
-        audit.record(actor, "branch.update", branch, before, after)
-    return branch
+    return _update(_BRANCH, actor, branch, data)
 
 
 def create_venue(actor: User, data: dict) -> Venue:
-    values = _clean(Venue, data, VENUE_FIELDS)
-    _check_venue(values, None)
-    venue = Venue(**{"name_en": "", "address": "", **values})
-    db.session.add(venue)
-    _flush()
-    audit.record(actor, "venue.create", venue, None, audit.snapshot(venue, VENUE_FIELDS))
-    return venue
+    return _create(_VENUE, actor, data)
 
 
 def update_venue(actor: User, venue: Venue, data: dict) -> Venue:
-    values = _clean(Venue, data, VENUE_FIELDS)
-    _check_venue({**audit.snapshot(venue, VENUE_FIELDS), **values}, venue)
-    before = audit.snapshot(venue, VENUE_FIELDS)
-    for name, value in values.items():
-        setattr(venue, name, value)
-    _flush()
-    before, after = audit.changed(before, audit.snapshot(venue, VENUE_FIELDS))
-    if after:
-        audit.record(actor, "venue.update", venue, before, after)
-    return venue
+    return _update(_VENUE, actor, venue, data)

@@ -1,4 +1,4 @@
-from eventsys.staff import events, posters, routes  # noqa: F401  (registers the views)
+from eventsys.staff import event_editor, events, posters, programmes, routes  # noqa: F401  (registers the views)
 from eventsys.staff.blueprint import bp
 
 __all__ = ["bp"]

@@ -15,7 +15,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import (
     InputRequired,
@@ -27,9 +26,9 @@ from wtforms.validators import (
 )
 
 from eventsys.events.labels import AUDIENCE_LABELS, KIND_LABELS, WEEKDAY_LABELS
+from eventsys.form_fields import text_field, whole_number
 from eventsys.models import EventKind
 from eventsys.services.events import EARLIEST, LATEST, MAX_CAPACITY, MAX_ID, WEEKDAYS
-from eventsys.text import multi_line, single_line
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 HOURS_RULE = Regexp(
@@ -37,9 +36,6 @@ HOURS_RULE = Regexp(
     message=_l("Write opening hours like 09:00-17:00, or leave empty."),
 )
 MAX_PARTY = 50
-
-ONE_LINE = [single_line]
-LINES = [multi_line]
 
 # Which parts of the event form a kind uses. What a kind does not use is neither shown
 # nor checked, and is saved empty.
@@ -134,37 +130,50 @@ def _time_of(value, other) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def _title_field(required):
+    """The title; ``required`` asks for it in the form's own words."""
+    return text_field(
+        _l("Title"),
+        max_length=200,
+        too_long=_l("Keep the title under 200 characters."),
+        required=required,
+    )
+
+
+def _description_field():
+    return text_field(
+        _l("Description"),
+        lines=True,
+        max_length=20000,
+        too_long=_l("Keep the description under 20000 characters."),
+    )
+
+
+def _english_fields():
+    return (
+        text_field(
+            _l("English title"),
+            max_length=200,
+            too_long=_l("Keep the English title under 200 characters."),
+        ),
+        text_field(
+            _l("English description"),
+            lines=True,
+            max_length=20000,
+            too_long=_l("Keep the English description under 20000 characters."),
+        ),
+    )
+
+
 class EventForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(value=k.value, label=label) for k, label in KIND_LABELS.items()],
         invalid_choice_message=_l("Choose the kind of event from the list."),
     )
-    title = StringField(
-        _l("Title"),
-        filters=ONE_LINE,
-        validators=[
-            InputRequired(message=_l("Give the event a title.")),
-            Length(max=200, message=_l("Keep the title under 200 characters.")),
-        ],
-    )
-    description = TextAreaField(
-        _l("Description"),
-        filters=LINES,
-        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
-    )
-    title_en = StringField(
-        _l("English title"),
-        filters=ONE_LINE,
-        validators=[Length(max=200, message=_l("Keep the English title under 200 characters."))],
-    )
-    description_en = TextAreaField(
-        _l("English description"),
-        filters=LINES,
-        validators=[
-            Length(max=20000, message=_l("Keep the English description under 20000 characters."))
-        ],
-    )
+    title = _title_field(_l("Give the event a title."))
+    description = _description_field()
+    title_en, description_en = _english_fields()
     series_id = SelectField(_l("Series"), coerce=_optional_int, validate_choice=False)
     campaign_id = SelectField(_l("Campaign"), coerce=_optional_int, validate_choice=False)
     parent_id = SelectField(_l("Exhibition"), coerce=_optional_int, validate_choice=False)
@@ -180,48 +189,37 @@ class EventForm(FlaskForm):
         required=_l("Give the end date and time."),
     )
     online = BooleanField(_l("Online event"))
-    online_url = StringField(
+    online_url = text_field(
         _l("Online link"),
-        filters=ONE_LINE,
-        validators=[
-            Optional(),
-            Length(max=500, message=_l("Keep the online link under 500 characters.")),
-        ],
+        max_length=500,
+        too_long=_l("Keep the online link under 500 characters."),
     )
     audience = SelectField(
         _l("Audience"),
         choices=[SelectChoice(value=a.value, label=label) for a, label in AUDIENCE_LABELS.items()],
         invalid_choice_message=_l("Choose the audience from the list."),
     )
-    capacity = IntegerField(
+    capacity = whole_number(
         _l("Capacity (seats)"),
-        invalid_value_message=_l(
-            "Write the capacity as a whole number of seats, e.g. 80, or leave it empty."
-        ),
-        validators=[
-            Optional(),
+        invalid=_l("Write the capacity as a whole number of seats, e.g. 80, or leave it empty."),
+        limits=[
             NumberRange(min=0, message=_l("Capacity cannot be negative.")),
-            NumberRange(
-                max=MAX_CAPACITY,
-                message=_l("At most %(max)s seats.", max=MAX_CAPACITY),
-            ),
+            NumberRange(max=MAX_CAPACITY, message=_l("At most %(max)s seats.", max=MAX_CAPACITY)),
         ],
     )
     confirm_capacity = BooleanField(_l("I confirm the capacity above the venue's"))
     waitlist_enabled = BooleanField(_l("Waitlist when full"), default=True)
-    max_party_size = IntegerField(
+    max_party_size = whole_number(
         _l("People per registration (at most)"),
         default=1,
-        invalid_value_message=_l(
-            "Write the number of people per registration as a whole number, e.g. 2."
-        ),
-        validators=[
-            InputRequired(message=_l("Say how many people one registration may bring, e.g. 1.")),
+        invalid=_l("Write the number of people per registration as a whole number, e.g. 2."),
+        required=_l("Say how many people one registration may bring, e.g. 1."),
+        limits=[
             NumberRange(
                 min=1,
                 max=MAX_PARTY,
                 message=_l("Between 1 and %(max)s people per registration.", max=MAX_PARTY),
-            ),
+            )
         ],
     )
     registration_opens_at = _when(
@@ -232,25 +230,26 @@ class EventForm(FlaskForm):
         _l("Registration closes"),
         invalid=_l("Write the close of registration like 2026-11-29 12:00."),
     )
-    speaker_name = StringField(
+    speaker_name = text_field(
         _l("Speaker name"),
-        filters=ONE_LINE,
-        validators=[Length(max=120, message=_l("Keep the speaker's name under 120 characters."))],
+        max_length=120,
+        too_long=_l("Keep the speaker's name under 120 characters."),
     )
-    speaker_title = StringField(
+    speaker_title = text_field(
         _l("Speaker title"),
-        filters=ONE_LINE,
-        validators=[Length(max=200, message=_l("Keep the speaker's title under 200 characters."))],
+        max_length=200,
+        too_long=_l("Keep the speaker's title under 200 characters."),
     )
-    speaker_bio = TextAreaField(
+    speaker_bio = text_field(
         _l("Speaker biography"),
-        filters=LINES,
-        validators=[Length(max=5000, message=_l("Keep the biography under 5000 characters."))],
+        lines=True,
+        max_length=5000,
+        too_long=_l("Keep the biography under 5000 characters."),
     )
-    curator = StringField(
+    curator = text_field(
         _l("Curator"),
-        filters=ONE_LINE,
-        validators=[Length(max=120, message=_l("Keep the curator's name under 120 characters."))],
+        max_length=120,
+        too_long=_l("Keep the curator's name under 120 characters."),
     )
     hours_mon = StringField(WEEKDAY_LABELS["mon"], validators=[HOURS_RULE])
     hours_tue = StringField(WEEKDAY_LABELS["tue"], validators=[HOURS_RULE])
@@ -278,13 +277,12 @@ class EventForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_field(
         _l("Reason (shown to readers and sent to everyone registered)"),
-        filters=LINES,
-        validators=[
-            InputRequired(message=_l("Give the reason for cancelling; readers will see it.")),
-            Length(max=500, message=_l("Keep the reason under 500 characters.")),
-        ],
+        lines=True,
+        max_length=500,
+        too_long=_l("Keep the reason under 500 characters."),
+        required=_l("Give the reason for cancelling; readers will see it."),
     )
 
 
@@ -294,13 +292,11 @@ class VisitorCountForm(FlaskForm):
         invalid_value_message=_l("Write the day like 2026-11-29."),
         validators=[InputRequired(message=_l("Give the day, like 2026-11-29."))],
     )
-    visitors = IntegerField(
+    visitors = whole_number(
         _l("Visitors"),
-        invalid_value_message=_l("Write the number of visitors as a whole number, e.g. 320."),
-        validators=[
-            InputRequired(message=_l("Enter the number of visitors.")),
-            NumberRange(min=0, message=_l("The number of visitors cannot be negative.")),
-        ],
+        invalid=_l("Write the number of visitors as a whole number, e.g. 320."),
+        required=_l("Enter the number of visitors."),
+        limits=[NumberRange(min=0, message=_l("The number of visitors cannot be negative."))],
     )
 
 
@@ -319,37 +315,9 @@ def _slug_field():
     )
 
 
-def _english_fields():
-    return (
-        StringField(
-            _l("English title"),
-            filters=ONE_LINE,
-            validators=[
-                Length(max=200, message=_l("Keep the English title under 200 characters."))
-            ],
-        ),
-        TextAreaField(
-            _l("English description"),
-            filters=LINES,
-            validators=[
-                Length(
-                    max=20000, message=_l("Keep the English description under 20000 characters.")
-                )
-            ],
-        ),
-    )
-
-
 class SeriesForm(FlaskForm):
     slug = _slug_field()
-    title = StringField(
-        _l("Title"),
-        filters=ONE_LINE,
-        validators=[
-            InputRequired(message=_l("Give the series a title.")),
-            Length(max=200, message=_l("Keep the title under 200 characters.")),
-        ],
-    )
+    title = _title_field(_l("Give the series a title."))
     brand = SelectField(
         _l("Programme"),
         choices=[
@@ -360,24 +328,13 @@ class SeriesForm(FlaskForm):
         validate_choice=True,
         invalid_choice_message=_l("Choose the programme from the list."),
     )
-    description = TextAreaField(
-        _l("Description"),
-        filters=LINES,
-        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
-    )
+    description = _description_field()
     title_en, description_en = _english_fields()
 
 
 class CampaignForm(FlaskForm):
     slug = _slug_field()
-    title = StringField(
-        _l("Title"),
-        filters=ONE_LINE,
-        validators=[
-            InputRequired(message=_l("Give the campaign a title.")),
-            Length(max=200, message=_l("Keep the title under 200 characters.")),
-        ],
-    )
+    title = _title_field(_l("Give the campaign a title."))
     year = IntegerField(
         _l("Year"),
         invalid_value_message=_l("Write the year with four digits, e.g. 2026."),
@@ -386,9 +343,5 @@ class CampaignForm(FlaskForm):
             NumberRange(min=1900, max=2200, message=_l("Give a year between 1900 and 2200.")),
         ],
     )
-    description = TextAreaField(
-        _l("Description"),
-        filters=LINES,
-        validators=[Length(max=20000, message=_l("Keep the description under 20000 characters."))],
-    )
+    description = _description_field()
     title_en, description_en = _english_fields()

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import FloatField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from eventsys.form_fields import text_field, whole_number
 from eventsys.models import BranchKind, VenueKind
-from eventsys.text import single_line
 
 
 def choices_from(labels: dict) -> list[SelectChoice]:
@@ -17,9 +17,26 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-NAME_LENGTH = Length(max=120, message=_l("Keep the name under 120 characters."))
-NAME_EN_LENGTH = Length(max=120, message=_l("Keep the English name under 120 characters."))
-ADDRESS_LENGTH = Length(max=255, message=_l("Keep the address under 255 characters."))
+def _name_fields(required):
+    """The name, which ``required`` asks for in the form's words, and the English name."""
+    return (
+        text_field(
+            _l("Name"),
+            max_length=120,
+            too_long=_l("Keep the name under 120 characters."),
+            required=required,
+        ),
+        text_field(
+            _l("Name in English"),
+            max_length=120,
+            too_long=_l("Keep the English name under 120 characters."),
+        ),
+    )
+
+
+def _address_field(label):
+    return text_field(label, max_length=255, too_long=_l("Keep the address under 255 characters."))
+
 
 BRANCH_KIND_LABELS = {
     BranchKind.CENTRE: _l("Centre"),
@@ -46,22 +63,13 @@ class BranchForm(FlaskForm):
             ),
         ],
     )
-    name = StringField(
-        _l("Name"),
-        filters=[single_line],
-        validators=[InputRequired(message=_l("Give the branch a name.")), NAME_LENGTH],
-    )
-    name_en = StringField(
-        _l("Name in English"), filters=[single_line], validators=[Optional(), NAME_EN_LENGTH]
-    )
+    name, name_en = _name_fields(_l("Give the branch a name."))
     kind = SelectField(
         _l("Kind"),
         choices=choices_from(BRANCH_KIND_LABELS),
         invalid_choice_message=_l("Choose the kind of branch from the list."),
     )
-    address = StringField(
-        _l("Address"), filters=[single_line], validators=[Optional(), ADDRESS_LENGTH]
-    )
+    address = _address_field(_l("Address"))
 
 
 class VenueForm(FlaskForm):
@@ -71,31 +79,18 @@ class VenueForm(FlaskForm):
         invalid_value_message=_l("Choose a branch from the list."),
         invalid_choice_message=_l("Choose a branch from the list."),
     )
-    name = StringField(
-        _l("Name"),
-        filters=[single_line],
-        validators=[InputRequired(message=_l("Give the venue a name.")), NAME_LENGTH],
-    )
-    name_en = StringField(
-        _l("Name in English"), filters=[single_line], validators=[Optional(), NAME_EN_LENGTH]
-    )
+    name, name_en = _name_fields(_l("Give the venue a name."))
     kind = SelectField(
         _l("Kind"),
         choices=choices_from(VENUE_KIND_LABELS),
         invalid_choice_message=_l("Choose the kind of venue from the list."),
     )
-    address = StringField(
-        _l("Address (if not the branch's)"),
-        filters=[single_line],
-        validators=[Optional(), ADDRESS_LENGTH],
-    )
-    capacity = IntegerField(
+    address = _address_field(_l("Address (if not the branch's)"))
+    capacity = whole_number(
         _l("Capacity (seats)"),
-        invalid_value_message=_l("Write the capacity as a whole number of places, e.g. 80."),
-        validators=[
-            InputRequired(message=_l("Give the number of seats or places, e.g. 80.")),
-            NumberRange(min=0, max=100_000, message=_l("Enter a number from 0 to 100000.")),
-        ],
+        invalid=_l("Write the capacity as a whole number of places, e.g. 80."),
+        required=_l("Give the number of seats or places, e.g. 80."),
+        limits=[NumberRange(min=0, max=100_000, message=_l("Enter a number from 0 to 100000."))],
     )
     latitude = FloatField(
         _l("Latitude (optional)"),

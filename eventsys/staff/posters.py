@@ -14,7 +14,7 @@ from eventsys.input_guard import accepts_files
 from eventsys.services import posters
 from eventsys.services.posters import PosterError
 from eventsys.staff.blueprint import bp
-from eventsys.staff.events import _event_or_404
+from eventsys.staff.shared import event_or_404
 from eventsys.text import single_line
 
 
@@ -29,7 +29,7 @@ class PosterForm(FlaskForm):
 @staff_required
 @accepts_files
 def event_poster(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = PosterForm()
     if request.method == "GET":
         form.alt.data = event.poster_alt

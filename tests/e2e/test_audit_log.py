@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from eventsys.admin.audit_display import ACTION_LABELS
+from eventsys.admin.audit_labels import ACTION_LABELS
 from eventsys.extensions import db
 from eventsys.models import Event, User, Venue
 from eventsys.services import accounts, audit, indicators, policies
