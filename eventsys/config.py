@@ -88,7 +88,7 @@ DEFAULTS = {
     # The library running eventsys (eventsys/library.py): Suzhou Library's by default.
     "EVENTSYS_LIBRARY_NAME": "苏州图书馆",
     "EVENTSYS_LIBRARY_NAME_EN": "Suzhou Library",
-    "EVENTSYS_LIBRARY_SHORT_NAME": "苏图",
+    "EVENTSYS_LIBRARY_SHORT_NAME": "苏州图书馆",
     "EVENTSYS_LIBRARY_SHORT_NAME_EN": "Suzhou Library",
     "EVENTSYS_LIBRARY_PHONE": "",
     "EVENTSYS_LIBRARY_EMAIL": "",

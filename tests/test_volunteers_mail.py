@@ -1,5 +1,5 @@
 """Mails to signed-up volunteers when staff cancel their shift or change its time or place
-(services/shifts.py, update_shift)."""
+(services/shifts/planning.py, update_shift)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The volunteer rules in services/shifts.py: applications, shifts, sign-up refusals,
+"""The volunteer rules in services/shifts/: applications, shifts, sign-up refusals,
 withdrawal, staff assignment, attendance, hours, reports and reminders."""
 
 from datetime import date, time, timedelta

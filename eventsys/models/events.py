@@ -150,7 +150,7 @@ class Event(EnglishText, db.Model):
     speaker_name: Mapped[str] = mapped_column(sa.String(120), default="")
     speaker_title: Mapped[str] = mapped_column(sa.String(200), default="")
     speaker_bio: Mapped[str] = mapped_column(sa.Text, default="")
-    # Seats held by confirmed parties; kept by services/registrations.py only.
+    # Seats held by confirmed parties; kept by services/registrations/ only.
     seats_taken: Mapped[int] = mapped_column(default=0)
     walk_ins: Mapped[int] = mapped_column(default=0)
     # Set when staff close the event: unattended confirmed parties became no-shows.

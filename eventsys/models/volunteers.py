@@ -107,7 +107,7 @@ class Shift(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     slots: Mapped[int]
-    # Active sign-ups; kept by services/shifts.py only.
+    # Active sign-ups; kept by services/shifts/ only.
     filled: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(10), default=ShiftStatus.OPEN.value)
