@@ -96,7 +96,8 @@ def registration_key(registration_id: int | str) -> str:
 
 
 def shift_reminders(now: datetime) -> Iterable[Reminder]:
-    """Volunteers signed up for a shift starting within the next day (services/shifts/reminders.py)."""
+    """Volunteers signed up for a shift starting within the next day
+    (services/shifts/reminders.py)."""
     from eventsys.services.shifts import due_shift_reminders
 
     for reminder in due_shift_reminders(now, EVENT_LEAD):
