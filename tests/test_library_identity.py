@@ -75,6 +75,17 @@ def test_mails_are_signed_with_the_configured_name_and_contact(client, make_user
         _no_demo_name(mail.subject + mail.body)
 
 
+def test_the_indicator_pages_name_the_configured_library(client_as):
+    staff = client_as("staff")
+    dashboard = staff.get("/indicators/?year=2021", headers=ENGLISH).text
+    assert "Testville Public Library" in dashboard
+    _no_demo_name(dashboard)
+    # The entry form lists the library among its peers.
+    entry = client_as("admin", locale="en").get("/indicators/values").text
+    assert "Testville Public Library" in entry
+    _no_demo_name(entry)
+
+
 def test_a_cancellation_mail_names_the_configured_library(app, make_event, make_user):
     reader = make_user(locale="en")
     event = make_event()

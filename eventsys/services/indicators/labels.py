@@ -1,17 +1,22 @@
 """The names of the eight indicators, of the libraries and of the units, in each language.
 
-The library running eventsys is named here, and only here, in the indicators' services:
-``OWN_LIBRARY_NAME`` and ``OWN_ACTIVITIES_COUNTED`` are the two strings to take from its
-configuration (``eventsys.library``) when its name becomes a setting here too.
+The library running eventsys (``Library.SUZHOU`` among the peers) is named from its
+configuration (``eventsys.library``), in the language of the page.
 """
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eventsys.library import current_library
 from eventsys.models import IndicatorCode, Library
 
-OWN_LIBRARY_NAME = _l("Suzhou Library")
-OWN_ACTIVITIES_COUNTED = _l(
-    "Suzhou Library's reader activities are counted from its events, not entered."
+OWN_LIBRARY_NAME = LazyString(lambda: current_library().name)
+OWN_ACTIVITIES_COUNTED = LazyString(
+    lambda: _(
+        "%(library)s's reader activities are counted from its events, not entered.",
+        library=current_library().name,
+    )
 )
 
 INDICATOR_LABELS = {

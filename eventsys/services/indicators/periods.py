@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from eventsys.config import DEFAULTS
 from eventsys.local_time import library_zone
 from eventsys.services.indicators.errors import IndicatorError
 
@@ -38,8 +39,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 def _zone() -> ZoneInfo:
     try:
         return library_zone()
-    except RuntimeError:  # outside an app (scripts): the library's default zone
-        return ZoneInfo("Asia/Shanghai")
+    except RuntimeError:  # outside an app (scripts): the default zone
+        return ZoneInfo(DEFAULTS["EVENTSYS_TIMEZONE"])
 
 
 def _period(key: str, first_day: date, end_day: date) -> Period:
