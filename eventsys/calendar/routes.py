@@ -1,6 +1,5 @@
 """Calendar feeds to subscribe to, one-event downloads, the personal feed and the staff export."""
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -11,8 +10,8 @@ from eventsys.auth.decorators import staff_required
 from eventsys.calendar.blueprint import bp
 from eventsys.calendar.forms import AlarmForm, ExportForm, alarm_choices
 from eventsys.extensions import db, limiter
-from eventsys.models import Audience, Branch, Campaign, Event, EventKind, EventStatus, Series
-from eventsys.services import feeds, ical
+from eventsys.models import Audience, Event, EventKind, EventStatus
+from eventsys.services import catalogue, feeds, ical
 
 PUBLIC_MAX_AGE = 300
 
@@ -58,11 +57,9 @@ def index():
         kinds=list(EventKind),
         kind_labels=ical.KIND_LABELS,
         audience_labels=ical.AUDIENCE_LABELS,
-        series=db.session.scalars(sa.select(Series).order_by(Series.title)).all(),
-        campaigns=db.session.scalars(
-            sa.select(Campaign).order_by(Campaign.year.desc(), Campaign.title)
-        ).all(),
-        branches=db.session.scalars(sa.select(Branch).order_by(Branch.kind, Branch.name)).all(),
+        series=catalogue.all_series(),
+        campaigns=catalogue.all_campaigns(),
+        branches=catalogue.branches(),
     )
 
 
@@ -192,16 +189,13 @@ def _export_form() -> ExportForm:
     form.audience.choices = [SelectChoice(a.value, str(ical.AUDIENCE_LABELS[a])) for a in Audience]
     every = [SelectChoice("", _("All"))]
     form.series.choices = every + [
-        SelectChoice(s.slug, s.localized_title)
-        for s in db.session.scalars(sa.select(Series).order_by(Series.title))
+        SelectChoice(s.slug, s.localized_title) for s in catalogue.all_series()
     ]
     form.campaign.choices = every + [
-        SelectChoice(c.slug, c.localized_title)
-        for c in db.session.scalars(sa.select(Campaign).order_by(Campaign.title))
+        SelectChoice(c.slug, c.localized_title) for c in catalogue.all_campaigns()
     ]
     form.branch.choices = every + [
-        SelectChoice(b.code, b.localized_name)
-        for b in db.session.scalars(sa.select(Branch).order_by(Branch.kind, Branch.name))
+        SelectChoice(b.code, b.localized_name) for b in catalogue.branches()
     ]
     return form
 

@@ -16,7 +16,7 @@ from eventsys.extensions import db
 from eventsys.indicators.blueprint import bp
 from eventsys.indicators.forms import LockForm, ValueForm
 from eventsys.library import current_library
-from eventsys.models import Campaign, IndicatorValue
+from eventsys.models import Campaign
 from eventsys.services import indicators as svc
 from eventsys.services.indicators import IndicatorError
 from eventsys.services.links import event_url
@@ -340,11 +340,7 @@ def values():
             flash(_("Saved."), "success")
             return redirect(url_for("indicators.values", year=form.year.data))
     status = 400 if form.errors else 200
-    entered = db.session.scalars(
-        db.select(IndicatorValue)
-        .where(IndicatorValue.year == year)
-        .order_by(IndicatorValue.code, IndicatorValue.library)
-    ).all()
+    entered = sorted(svc.values_for(year).values(), key=lambda v: (v.code, v.library))
     return (
         render_template(
             "indicators/values.html",

@@ -1,17 +1,16 @@
 """Lectures: the Jiangnan Culture Lecture Hall and every other talk, by series."""
 
-import sqlalchemy as sa
 from flask import abort
 
 from eventsys.events.listing import render_detail, render_list
-from eventsys.extensions import db
 from eventsys.lectures.blueprint import bp
-from eventsys.models import Event, EventKind, Series
+from eventsys.models import Event, EventKind
+from eventsys.services import catalogue
 
 
 @bp.get("/", endpoint="list")
 def list_events():
-    series = db.session.scalars(sa.select(Series).order_by(Series.slug.desc())).all()
+    series = catalogue.all_series()[::-1]  # the latest season first
     return render_list(
         "lectures/list.html", extra=(Event.kind == EventKind.LECTURE,), series_list=series
     )
@@ -24,7 +23,7 @@ def detail(event_id: int):
 
 @bp.get("/series/<slug>")
 def series(slug: str):
-    found = db.session.scalar(sa.select(Series).where(Series.slug == slug))
+    found = catalogue.series_by_slug(slug)
     if found is None:
         abort(404)
     return render_list(

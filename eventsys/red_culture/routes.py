@@ -1,18 +1,14 @@
 """The Party centenary campaign (2021): its page and its activities of every format."""
 
-import sqlalchemy as sa
-
 from eventsys.events.listing import render_detail, render_list
-from eventsys.extensions import db
-from eventsys.models import Campaign, Event
+from eventsys.models import Event
 from eventsys.red_culture.blueprint import bp
+from eventsys.services import catalogue
 
 
 @bp.get("/")
 def index():
-    campaigns = db.session.scalars(
-        sa.select(Campaign).order_by(Campaign.year.desc(), Campaign.id)
-    ).all()
+    campaigns = catalogue.all_campaigns()
     return render_list(
         "red_culture/index.html",
         extra=(Event.campaign_id.is_not(None),),

@@ -206,7 +206,25 @@ def all_series() -> list[Series]:
 
 
 def all_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())))
+    """The latest year first."""
+    return list(
+        db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc(), Campaign.title))
+    )
+
+
+def series_by_slug(slug: str) -> Series | None:
+    return db.session.scalar(sa.select(Series).where(Series.slug == slug))
+
+
+def exhibitions() -> list[Event]:
+    """Every exhibition, the latest first (the guided tours' choice of exhibition)."""
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.kind == EventKind.EXHIBITION)
+            .order_by(Event.starts_at.desc())
+        )
+    )
 
 
 JIANGNAN_BRAND = "jiangnan"  # the series of the Jiangnan Culture Lecture Hall

@@ -45,10 +45,10 @@ def branches_with_venues() -> list[Branch]:
 
 
 def all_venues() -> list[Venue]:
-    """Every venue with its branch, branch by branch."""
+    """Every venue with its branch, branch by branch, by name within one."""
     return list(
         db.session.scalars(
-            sa.select(Venue).options(joinedload(Venue.branch)).order_by(Venue.branch_id, Venue.id)
+            sa.select(Venue).options(joinedload(Venue.branch)).order_by(Venue.branch_id, Venue.name)
         )
     )
 

@@ -3,7 +3,6 @@ refusal of the form and of the service's rules shown at once."""
 
 from functools import partial
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,8 +11,8 @@ from wtforms import SelectChoice
 
 from eventsys.auth.decorators import staff_required
 from eventsys.extensions import db
-from eventsys.models import Event, EventKind, Venue
-from eventsys.services import catalogue
+from eventsys.models import Event, EventKind
+from eventsys.services import catalogue, venues
 from eventsys.services import events as event_service
 from eventsys.services.events import WEEKDAYS, EventError
 from eventsys.services.labels import KIND_LABELS
@@ -40,15 +39,12 @@ def _seats(count: int) -> str:
 def _event_form() -> EventForm:
     form = EventForm()
     none = [SelectChoice(value=0, label=_("— none —"))]
-    venues = db.session.scalars(
-        sa.select(Venue).join(Venue.branch).order_by(Venue.branch_id, Venue.name)
-    )
     form.venue_id.choices = none + [
         SelectChoice(
             value=v.id,
             label=f"{v.branch.localized_name} · {v.localized_name} ({_seats(v.capacity)})",
         )
-        for v in venues
+        for v in venues.all_venues()
     ]
     form.series_id.choices = none + [
         SelectChoice(value=s.id, label=s.localized_title) for s in catalogue.all_series()
@@ -56,11 +52,8 @@ def _event_form() -> EventForm:
     form.campaign_id.choices = none + [
         SelectChoice(value=c.id, label=c.localized_title) for c in catalogue.all_campaigns()
     ]
-    exhibitions = db.session.scalars(
-        sa.select(Event).where(Event.kind == EventKind.EXHIBITION).order_by(Event.starts_at.desc())
-    )
     form.parent_id.choices = none + [
-        SelectChoice(value=e.id, label=e.localized_title) for e in exhibitions
+        SelectChoice(value=e.id, label=e.localized_title) for e in catalogue.exhibitions()
     ]
     return form
 

@@ -3,14 +3,12 @@ the list of centres and branches."""
 
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask import flash, request
 from flask_babel import gettext as _
 
 from eventsys.db_types import utcnow
-from eventsys.extensions import db
 from eventsys.models import Branch
-from eventsys.services import shifts
+from eventsys.services import catalogue, shifts
 
 
 def arg_date(name: str) -> date | None:
@@ -47,7 +45,7 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def branches() -> list[Branch]:
-    return list(db.session.scalars(sa.select(Branch).order_by(Branch.kind.desc(), Branch.name)))
+    return catalogue.branches()
 
 
 def shift_filter() -> dict:

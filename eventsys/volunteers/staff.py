@@ -3,7 +3,6 @@ and who came."""
 
 from datetime import datetime, time
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,13 +14,11 @@ from eventsys.extensions import db
 from eventsys.local_time import library_zone
 from eventsys.models import (
     ApplicationStatus,
-    Branch,
     Shift,
     ShiftSignup,
-    Venue,
     VolunteerApplication,
 )
-from eventsys.services import accounts, shifts
+from eventsys.services import accounts, shifts, venues
 from eventsys.services.shifts import ShiftError
 from eventsys.volunteers.blueprint import bp
 from eventsys.volunteers.forms import (
@@ -38,10 +35,7 @@ from eventsys.volunteers.shared import branches, day_bounds, shift_filter
 
 def _fill_choices(form) -> None:
     form.role_id.choices = [SelectChoice(r.id, r.localized_name) for r in shifts.roles()]
-    venues = db.session.scalars(
-        sa.select(Venue).join(Venue.branch).order_by(Branch.name, Venue.name)
-    )
-    form.venue_id.choices = [SelectChoice(v.id, str(v)) for v in venues]
+    form.venue_id.choices = [SelectChoice(v.id, str(v)) for v in venues.all_venues()]
 
 
 def _shift_fields(form: ShiftForm) -> dict:
@@ -70,12 +64,7 @@ def staff_applications():
     status = request.args.get("status", ApplicationStatus.APPLIED.value)
     if status not in [s.value for s in ApplicationStatus]:
         status = ApplicationStatus.APPLIED.value
-    applications = db.session.scalars(
-        sa.select(VolunteerApplication)
-        .where(VolunteerApplication.status == status)
-        .order_by(VolunteerApplication.created_at)
-        .limit(500)
-    ).all()
+    applications = shifts.applications_with_status(status)
     return render_template(
         "volunteers/staff_applications.html",
         applications=applications,
@@ -221,11 +210,7 @@ def staff_shift(shift_id: int):
 
 
 def _shift_page(shift: Shift, assign_form: AssignForm, status: int = 200):
-    signups = db.session.scalars(
-        sa.select(ShiftSignup)
-        .where(ShiftSignup.shift_id == shift.id)
-        .order_by(ShiftSignup.status, ShiftSignup.created_at)
-    ).all()
+    signups = shifts.signups_for_shift(shift)
     forms = {}
     for s in signups:
         form = AttendanceForm(prefix=f"s{s.id}", formdata=None)

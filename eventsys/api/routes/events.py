@@ -1,8 +1,6 @@
 """Venues and events: reading them, and staff creating and changing events."""
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from eventsys.api import bp
 from eventsys.api import tokens as api_tokens
@@ -21,10 +19,10 @@ from eventsys.extensions import db
 from eventsys.models import (
     Event,
     EventStatus,
-    Registration,
 )
 from eventsys.services import catalogue, venues
 from eventsys.services import events as event_service
+from eventsys.services import registrations as registration_service
 
 
 @bp.get("/venues")
@@ -161,10 +159,4 @@ def update_event(data, event_id: int):
 def event_registrations(event_id: int):
     """Staff: every registration of an event, in the order they came."""
     event = get_row(Event, event_id)
-    rows = db.session.scalars(
-        sa.select(Registration)
-        .options(joinedload(Registration.user), joinedload(Registration.event))
-        .where(Registration.event_id == event.id)
-        .order_by(Registration.created_at, Registration.id)
-    ).all()
-    return {"items": rows}
+    return {"items": registration_service.find(event, "", limit=0)}

@@ -63,7 +63,7 @@ from eventsys.services.indicators.periods import (
     quarter_period,
     year_period,
 )
-from eventsys.services.indicators.values import set_value
+from eventsys.services.indicators.values import set_value, values_for
 from eventsys.services.indicators.volunteers import volunteer_figures
 
 __all__ = [
@@ -95,6 +95,7 @@ __all__ = [
     "parse_period",
     "quarter_period",
     "set_value",
+    "values_for",
     "standing",
     "unit_label",
     "unlock_year",

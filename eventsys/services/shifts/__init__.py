@@ -32,9 +32,11 @@ from eventsys.services.shifts.attendance import mark_attendance
 from eventsys.services.shifts.errors import ShiftError
 from eventsys.services.shifts.listing import (
     active_shift_ids,
+    applications_with_status,
     can_see_open_shifts,
     open_shifts_for,
     shifts_between,
+    signups_for_shift,
     signups_of,
 )
 from eventsys.services.shifts.personal_data import anonymise, personal_data
@@ -66,6 +68,8 @@ from eventsys.services.shifts.signups import (
 from eventsys.services.shifts.times import describe_shift, local_day, local_instant
 
 __all__ = [
+    "applications_with_status",
+    "signups_for_shift",
     "ATTENDANCE_LABELS",
     "MAX_SLOTS",
     "SHIFT_FIELDS",

@@ -7,7 +7,15 @@ from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
-from eventsys.models import Shift, ShiftSignup, ShiftStatus, SignupStatus, User, Venue
+from eventsys.models import (
+    Shift,
+    ShiftSignup,
+    ShiftStatus,
+    SignupStatus,
+    User,
+    Venue,
+    VolunteerApplication,
+)
 
 
 def shifts_between(
@@ -36,6 +44,29 @@ def shifts_between(
     if role_id:
         query = query.where(Shift.role_id == role_id)
     return list(db.session.scalars(query))
+
+
+def applications_with_status(status: str, *, limit: int = 500) -> list[VolunteerApplication]:
+    """Applications in ``status``, the oldest first (the staff's queue)."""
+    return list(
+        db.session.scalars(
+            sa.select(VolunteerApplication)
+            .where(VolunteerApplication.status == status)
+            .order_by(VolunteerApplication.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def signups_for_shift(shift: Shift) -> list[ShiftSignup]:
+    """Everyone who signed up for ``shift``, active ones first, then in the order they came."""
+    return list(
+        db.session.scalars(
+            sa.select(ShiftSignup)
+            .where(ShiftSignup.shift_id == shift.id)
+            .order_by(ShiftSignup.status, ShiftSignup.created_at)
+        )
+    )
 
 
 def can_see_open_shifts(user: User | None) -> bool:
