@@ -5,20 +5,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import abort, redirect, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from eventsys.db_types import utcnow
 from eventsys.events import cards  # noqa: F401  (the cards' template function)
-from eventsys.extensions import db
 from eventsys.i18n import in_english
 from eventsys.local_time import library_zone
-from eventsys.models import Event, EventKind, EventStatus, Venue
-from eventsys.services import catalogue
+from eventsys.models import Event, EventKind
+from eventsys.services import catalogue, visibility
 from eventsys.services.links import event_endpoint, event_url
 
 _MONTH_ARG = re.compile(r"(\d{4})-(\d{2})")
@@ -48,46 +45,16 @@ def render_list(template: str, *, extra=(), upcoming: bool = True, **context):
     return body, 400 if filters.errors else 200
 
 
-# Every event page runs this; built once.
-_EVENT_WITH_RELATIONS = (
-    sa.select(Event)
-    .where(Event.id == sa.bindparam("event_id"))
-    .options(
-        joinedload(Event.venue).joinedload(Venue.branch),
-        joinedload(Event.series),
-        joinedload(Event.campaign),
-        joinedload(Event.exhibition),
-        joinedload(Event.parent),
-    )
-)
-
-
-def load_event(event_id: int) -> Event | None:
-    return db.session.scalar(_EVENT_WITH_RELATIONS, {"event_id": event_id})
-
-
 def render_detail(event_id: int, endpoint: str, template: str, **context):
     """A public event page; drafts exist only for staff, and each event has one address."""
-    event = load_event(event_id)
-    if event is None:
-        abort(404)
-    is_staff = current_user.is_authenticated and current_user.is_staff
-    if event.status == EventStatus.DRAFT and not is_staff:
+    event = catalogue.event_with_relations(event_id)
+    if event is None or not visibility.may_see(event, current_user):
         abort(404)
     if event_endpoint(event) != endpoint:
         return redirect(event_url(event), 301)
     tours = []
-    if event.kind == "exhibition":
-        statuses = (
-            list(catalogue.PUBLIC_STATUSES) if not is_staff else [s.value for s in EventStatus]
-        )
-        tours = list(
-            db.session.scalars(
-                catalogue.with_relations(sa.select(Event))
-                .where(Event.parent_id == event.id, Event.status.in_(statuses))
-                .order_by(Event.starts_at)
-            ).unique()
-        )
+    if event.kind == EventKind.EXHIBITION:
+        tours = catalogue.tours_of(event, drafts=visibility.sees_drafts(current_user))
     return render_template(template, event=event, tours=tours, **context)
 
 
@@ -158,13 +125,7 @@ def build_month(first: date, filters: catalogue.Filters) -> Month:
     """The month's published and cancelled events matching ``filters`` (never drafts)."""
     zone = library_zone()
     filters.date_from, filters.date_to = first, last_day(first)
-    query = (
-        catalogue.with_relations(sa.select(Event))
-        .where(*catalogue.conditions(filters, public=True))
-        .order_by(Event.starts_at, Event.id)
-        .limit(MAX_MONTH_EVENTS)
-    )
-    events = list(db.session.scalars(query).unique())
+    events = catalogue.published_between(filters, limit=MAX_MONTH_EVENTS)
     today = utcnow().astimezone(zone).date()
     weeks = [
         [MonthDay(day, day.month == first.month, day == today) for day in week]

@@ -6,20 +6,18 @@ from flask_login import current_user
 
 from eventsys.events import share_card
 from eventsys.events.blueprint import bp
-from eventsys.events.listing import load_event
 from eventsys.events.page import when_text, where_text
 from eventsys.library import current_library
 from eventsys.models import Event
-from eventsys.services import catalogue
+from eventsys.services import catalogue, visibility
 from eventsys.services.links import event_url
 
 CARD_CACHE_SECONDS = 3600
 
 
 def _shared_event(event_id: int) -> Event:
-    event = load_event(event_id)
-    is_staff = current_user.is_authenticated and current_user.is_staff
-    if event is None or (event.status not in catalogue.PUBLIC_STATUSES and not is_staff):
+    event = catalogue.event_with_relations(event_id)
+    if event is None or not visibility.may_see(event, current_user):
         abort(404)
     return event
 

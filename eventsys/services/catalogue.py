@@ -201,6 +201,49 @@ def branches() -> list[Branch]:
     return list(db.session.scalars(sa.select(Branch).order_by(Branch.kind.desc(), Branch.code)))
 
 
+# Every event page runs this; built once.
+_EVENT_WITH_RELATIONS = (
+    sa.select(Event)
+    .where(Event.id == sa.bindparam("event_id"))
+    .options(
+        joinedload(Event.venue).joinedload(Venue.branch),
+        joinedload(Event.series),
+        joinedload(Event.campaign),
+        joinedload(Event.exhibition),
+        joinedload(Event.parent),
+    )
+)
+
+
+def event_with_relations(event_id: int) -> Event | None:
+    """One event with what its page shows (venue, branch, series, campaign, exhibition)."""
+    return db.session.scalar(_EVENT_WITH_RELATIONS, {"event_id": event_id})
+
+
+def tours_of(exhibition: Event, *, drafts: bool = False) -> list[Event]:
+    """The guided tours of an exhibition, soonest first; drafts only for staff."""
+    statuses = [s.value for s in EventStatus] if drafts else list(PUBLIC_STATUSES)
+    return list(
+        db.session.scalars(
+            with_relations(sa.select(Event))
+            .where(Event.parent_id == exhibition.id, Event.status.in_(statuses))
+            .order_by(Event.starts_at)
+        ).unique()
+    )
+
+
+def published_between(filters: Filters, *, limit: int) -> list[Event]:
+    """Published and cancelled events matching ``filters`` (its dates included), in order."""
+    return list(
+        db.session.scalars(
+            with_relations(sa.select(Event))
+            .where(*conditions(filters, public=True))
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        ).unique()
+    )
+
+
 def all_series() -> list[Series]:
     return list(db.session.scalars(sa.select(Series).order_by(Series.slug)))
 

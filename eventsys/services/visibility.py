@@ -13,9 +13,15 @@ def visible_event(event_id: int, user: User | None) -> Event | None:
     if not 1 <= event_id <= MAX_ID:  # no key is larger
         return None
     event = db.session.get(Event, event_id)
-    if event is None:
-        return None
-    staff = user is not None and user.is_authenticated and user.is_staff
-    if event.status == EventStatus.DRAFT and not staff:
+    if event is None or not may_see(event, user):
         return None
     return event
+
+
+def sees_drafts(user: User | None) -> bool:
+    """Staff see drafts; readers, visitors (anonymous or None) do not."""
+    return user is not None and user.is_authenticated and user.is_staff
+
+
+def may_see(event: Event, user: User | None) -> bool:
+    return event.status != EventStatus.DRAFT or sees_drafts(user)
