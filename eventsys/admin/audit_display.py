@@ -6,10 +6,9 @@ turns an entry into labels, names and links in the page's language (the words co
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -17,7 +16,6 @@ from flask_babel import gettext as _
 from eventsys.admin.audit_labels import action_label, field_label, object_label, value_labels
 from eventsys.extensions import db
 from eventsys.i18n import localized
-from eventsys.local_time import library_zone
 from eventsys.models import (
     AuditEntry,
     Branch,
@@ -257,55 +255,6 @@ def describe(entry: AuditEntry) -> EntryView:
         object_kind=object_label(entry.entity_type),
         object=describe_object(entry.entity_type, entry.entity_id, entry),
         changes=changes(entry),
-    )
-
-
-# ---------------------------------------------------------------- filtering
-
-
-@dataclass
-class AuditFilter:
-    actor_id: int | None = None
-    entity_type: str = ""
-    entity_id: int | None = None
-    first_day: date | None = None
-    last_day: date | None = None
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=library_zone())
-
-
-def query(chosen: AuditFilter) -> sa.Select:
-    """The entries the filter keeps, newest first; days are the library's local days."""
-    statement = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if chosen.actor_id is not None:
-        statement = statement.where(AuditEntry.actor_id == chosen.actor_id)
-    if chosen.entity_type:
-        statement = statement.where(AuditEntry.entity_type == chosen.entity_type)
-    if chosen.entity_id is not None:
-        statement = statement.where(AuditEntry.entity_id == chosen.entity_id)
-    if chosen.first_day is not None:
-        statement = statement.where(AuditEntry.at >= _local_midnight(chosen.first_day))
-    if chosen.last_day is not None:
-        end = _local_midnight(chosen.last_day + timedelta(days=1))
-        statement = statement.where(AuditEntry.at < end)
-    return statement
-
-
-def actors() -> list[User]:
-    """The people who appear in the log, by name."""
-    ids = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
-    return list(
-        db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.display_name))
-    )
-
-
-def object_types() -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
-        )
     )
 
 

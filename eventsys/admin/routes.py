@@ -22,6 +22,7 @@ from eventsys.exports import Table, download
 from eventsys.extensions import db
 from eventsys.models import User
 from eventsys.services import accounts, policies, registrations
+from eventsys.services import audit as audit_log
 from eventsys.services import outbox as outbox_service
 
 PER_PAGE = 50
@@ -94,33 +95,32 @@ def audit():
     form = AuditFilterForm(request.args)
     form.actor.choices = [
         SelectChoice(value="", label=_("Anyone")),
-        *(SelectChoice(value=str(u.id), label=u.display_name) for u in audit_display.actors()),
+        *(SelectChoice(value=str(u.id), label=u.display_name) for u in audit_log.actors()),
     ]
     form.entity.choices = [
         SelectChoice(value="", label=_("Everything")),
         *(
             SelectChoice(value=t, label=audit_display.object_label(t))
-            for t in audit_display.object_types()
+            for t in audit_log.object_types()
         ),
     ]
-    chosen = audit_display.AuditFilter()
+    chosen = audit_log.AuditFilter()
     if form.validate():
-        chosen = audit_display.AuditFilter(
+        chosen = audit_log.AuditFilter(
             actor_id=int(form.actor.data) if form.actor.data else None,
             entity_type=form.entity.data or "",
             entity_id=form.entity_id.data,
             first_day=form.start.data,
             last_day=form.end.data,
         )
-    query = audit_display.query(chosen)
     if request.args.get("format") == "csv":
         table = Table(
             _("Audit log"),
             audit_display.csv_headers(),
-            audit_display.csv_rows(db.session.scalars(query.limit(EXPORT_LIMIT))),
+            audit_display.csv_rows(audit_log.entries(chosen, limit=EXPORT_LIMIT)),
         )
         return download([table], "audit-log", "csv", titles=False)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(audit_log.query(chosen), per_page=PER_PAGE, error_out=False)
     views = [audit_display.describe(entry) for entry in page.items]
     return render_template("admin/audit.html", form=form, page=page, views=views)
 
