@@ -8,14 +8,13 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    StringField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from eventsys.form_fields import text_field
 from eventsys.models import Role
 from eventsys.services.policies import POLICIES
-from eventsys.text import single_line
 
 ROLE_LABELS = {
     Role.READER: _l("Reader"),
@@ -36,13 +35,10 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = text_field(
         _l("Name, email, card or phone"),
-        filters=[single_line],
-        validators=[
-            Optional(),
-            Length(max=100, message=_l("Search for at most 100 characters.")),
-        ],
+        max_length=100,
+        too_long=_l("Search for at most 100 characters."),
     )
     role = SelectField(
         _l("Role"),

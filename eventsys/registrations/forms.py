@@ -21,9 +21,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from eventsys.form_fields import text_field
 from eventsys.models.registrations import ACCESS_NEEDS
 from eventsys.services.registrations import MAX_CAPACITY, MAX_NOTE_LENGTH, NEED_LABELS
-from eventsys.text import multi_line, single_line
+from eventsys.text import multi_line
 
 
 class CheckboxesField(SelectMultipleField):
@@ -84,10 +85,11 @@ class ReaderSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reader = StringField(
+    reader = text_field(
         _l("Reader's email, card number or phone"),
-        filters=[single_line],
-        validators=[InputRequired(), Length(max=254)],
+        max_length=254,
+        too_long=_l("Search for at most 254 characters."),
+        required=_l("Give the reader's email, card number or phone."),
     )
 
 
