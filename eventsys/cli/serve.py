@@ -45,6 +45,11 @@ def _run_gunicorn(application: Flask, options: dict) -> None:
             # one JSON line per request, with more in it; two lines cost every request.
             for key, value in {"timeout": 60, **options}.items():
                 self.cfg.set(key, value)
+            # gunicorn 25.1+ opens a control socket at one path per user: two servers on
+            # one machine (a second instance, a bench's before and after) would take it
+            # from each other. eventsys sends gunicorn no control commands.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Flask:
             return application
