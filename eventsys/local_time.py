@@ -6,6 +6,7 @@ in the language being made now (a page's, or a mail's under ``force_locale``).
 """
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -48,7 +49,14 @@ def _locale() -> Locale:
 def date_text(value: date | datetime) -> str:
     """``2026年11月29日 周日`` / ``Sun 29 Nov 2026``; an instant's day in the library's zone."""
     day = to_local(value).date() if isinstance(value, datetime) else value
-    return format_date(day, _DATE_PATTERNS[_language()], locale=_locale())
+    return _day_text(day, _language(), _locale())
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, language: str, locale: Locale) -> str:
+    """Babel's formatting is most of a card's cost, and a list shows the same few weeks of
+    days to every reader: each day is written once per language and worker."""
+    return format_date(day, _DATE_PATTERNS[language], locale=locale)
 
 
 def time_text(instant: datetime) -> str:

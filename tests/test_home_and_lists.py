@@ -117,3 +117,25 @@ def test_poster_thumbnail_with_its_alt_text_when_the_event_has_one(client, make_
     assert f'<img class="card-poster" src="/events/posters/{event.id}-abc123-card.webp"' in text
     assert 'alt="一位老人在园林中读书"' in text
     assert text.count('class="card-poster"') == 1
+
+
+def test_cards_keep_the_site_prefix_and_the_language_of_each_request(client, make_event):
+    """Card addresses and dates are worked out once per worker; a site served under a
+    prefix, and the other language, still get their own."""
+    event = make_event(title="一场讲座", starts_at=soon(30))
+    chinese = {"Accept-Language": "zh-CN"}
+    link = f'href="/lectures/{event.id}"'
+    day = event.starts_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    in_chinese = f"{day.year}年{day.month}月{day.day}日"
+    in_english = f"{day.day} {day.strftime('%b')} {day.year}"
+
+    plain = client.get("/events/", headers=chinese).text
+    prefixed = client.get(
+        "/events/", headers=ENGLISH, environ_overrides={"SCRIPT_NAME": "/library"}
+    ).text
+    again = client.get("/events/", headers=chinese).text
+
+    assert link in plain and in_chinese in plain and in_english not in plain
+    assert 'href="/library/lectures/' in prefixed and link not in prefixed
+    assert in_english in prefixed and in_chinese not in prefixed
+    assert link in again and in_chinese in again
