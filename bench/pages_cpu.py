@@ -6,9 +6,9 @@ Set up as ``wrk_rush.py`` sets up its server (production settings, demo data, re
 API tokens, rate-limit counters in Redis), in a temporary instance folder. Each page is
 asked for in batches; the figure is the fastest batch's CPU time per request (the least
 disturbed by other processes). ``--profile NAME`` runs cProfile over that page instead and
-prints the functions by cumulative time.
+prints the functions by cumulative time (``--sort tottime``: by their own time).
 
-Usage: python bench/pages_cpu.py [--requests 200] [--batches 5] [--profile home]
+Usage: python bench/pages_cpu.py [--requests 200] [--batches 5] [--profile home [--sort tottime]]
 """
 
 import argparse
@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per batch")
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", default="", help="home, events, event or register")
+    parser.add_argument("--sort", default="cumulative", help="pstats order of the profile")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="pages-cpu-"))
     try:
@@ -108,7 +109,7 @@ def main() -> None:
             ask()
             profile = cProfile.Profile()
             profile.runcall(lambda: [ask() for _ in range(min(args.requests, READERS - 1))])
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(60)
             return
         print(f"CPU ms per request, fastest of {args.batches} batches:")
         for name, ask in pages.items():
