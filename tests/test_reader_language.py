@@ -155,3 +155,20 @@ def test_a_place_without_an_english_name_keeps_its_chinese_one(client, make_venu
     event = make_event(venue=venue)
     english = client.get(f"/lectures/{event.id}", headers={"Accept-Language": "en"}).text
     assert f"{venue.branch.name} · 少儿活动室" in english
+
+
+def test_a_request_sent_beside_the_language_switch_does_not_undo_the_choice(client):
+    # The browser asks for its icon (answered by the "not found" page) while the switch is
+    # on its way; that answer arrives last, and must not bring back the session from before.
+    client.get("/")  # the first page starts the session: its forms' CSRF token
+    before = client.get_cookie("session").value
+    client.post("/language", data={"locale": "en"})
+    chosen = client.get_cookie("session").value
+
+    client.set_cookie("session", before)
+    late = client.get("/favicon.ico")
+    assert late.status_code == 404
+    assert "session=" not in late.headers.get("Set-Cookie", "")
+
+    client.set_cookie("session", chosen)
+    assert _is_english(client.get("/events/").text)
