@@ -86,7 +86,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from eventsys import database, feed_cache, security_headers
+    from eventsys import database, feed_cache, page_cache, security_headers
 
     db.init_app(app)
     database.init_app(app)
@@ -94,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     feed_cache.init_app(app)
+    page_cache.init_app(app)
     login_manager.init_app(app)
     security_headers.init_app(app)
     from eventsys.auth import session_loader  # noqa: F401  (registers the user loader)

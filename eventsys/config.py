@@ -56,6 +56,7 @@ ENV_SETTINGS: tuple[EnvSetting, ...] = (
     EnvSetting("EVENTSYS_CACHE_URL", "EVENTSYS_CACHE_URL"),
     EnvSetting("EVENTSYS_FEED_CACHE_SECONDS", "EVENTSYS_FEED_CACHE_SECONDS", int, 1),
     EnvSetting("EVENTSYS_FEED_CACHE_ENTRIES", "EVENTSYS_FEED_CACHE_ENTRIES", int, 1),
+    EnvSetting("EVENTSYS_PAGE_CACHE", "EVENTSYS_PAGE_CACHE", bool),
     EnvSetting("EVENTSYS_PROXY_FIX", "EVENTSYS_PROXY_FIX", int),
     EnvSetting("EVENTSYS_REQUEST_LOG", "EVENTSYS_REQUEST_LOG", bool),
     EnvSetting("MAIL_BACKEND", "MAIL_BACKEND"),
@@ -152,7 +153,9 @@ DEFAULTS = {
     # at most outside Redis.
     "EVENTSYS_CACHE_URL": "",
     "EVENTSYS_FEED_CACHE_SECONDS": 3600,
-    "EVENTSYS_FEED_CACHE_ENTRIES": 100,
+    "EVENTSYS_FEED_CACHE_ENTRIES": 1000,
+    # Public pages kept for visitors who are not logged in (eventsys/page_cache.py).
+    "EVENTSYS_PAGE_CACHE": True,
 }
 
 

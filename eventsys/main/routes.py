@@ -6,11 +6,13 @@ from flask_login import current_user
 from eventsys.extensions import db
 from eventsys.i18n import LANGUAGE_CHOSEN
 from eventsys.main.blueprint import bp
+from eventsys.page_cache import for_visitors
 from eventsys.services import catalogue
 from eventsys.services.urls import safe_next_url
 
 
 @bp.get("/")
+@for_visitors
 def home():
     """Search and the next events first; then current exhibitions and Jiangnan lectures."""
     return render_template(

@@ -2,11 +2,13 @@
 
 from eventsys.events.listing import render_detail, render_list
 from eventsys.models import Event
+from eventsys.page_cache import for_visitors
 from eventsys.red_culture.blueprint import bp
 from eventsys.services import catalogue
 
 
 @bp.get("/")
+@for_visitors
 def index():
     campaigns = catalogue.all_campaigns()
     return render_list(
@@ -19,5 +21,6 @@ def index():
 
 
 @bp.get("/<int:event_id>")
+@for_visitors
 def detail(event_id: int):
     return render_detail(event_id, "red_culture.detail", "red_culture/detail.html")
