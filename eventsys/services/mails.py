@@ -41,6 +41,11 @@ def queue_mail(
 ) -> int | None:
     """Queue ``mail/<template>.txt`` to ``user`` in their language; the outbox id, or None
     when a mail with ``dedupe_key`` was queued before."""
-    with force_locale(user.locale):
-        subject, body = render(template, user=user, **context)
+    subject, body = write(user, template, **context)
     return outbox.queue(user.email, subject, body, attachments=attachments, dedupe_key=dedupe_key)
+
+
+def write(user: User, template: str, **context) -> tuple[str, str]:
+    """Subject and body of ``mail/<template>.txt`` to ``user``, in their language."""
+    with force_locale(user.locale):
+        return render(template, user=user, **context)

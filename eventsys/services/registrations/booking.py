@@ -26,6 +26,7 @@ from eventsys.services.registrations.rules import (
     ONLINE,
     SOURCES,
     STAFF,
+    WAITLISTED,
     RegistrationError,
     check_open,
     duplicate,
@@ -66,6 +67,8 @@ def register(
     # registration.
     code = seats.unused_checkin_code()
     attachments = [reader_mails.calendar_attachment(user, event), qr_image(code)]
+    expected = CONFIRMED if _seems_free(event, size) else WAITLISTED
+    draft = reader_mails.draft_registered(user, event, size, needs_text, code, expected)
 
     # The read above needs no commit first: SQLite opens the write transaction at the
     # first UPDATE, and on PostgreSQL (READ COMMITTED) the UPDATE sees the latest row.
@@ -79,7 +82,7 @@ def register(
                 None,
                 audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
             )
-        reader_mails.queue_registered(registration, attachments)
+        reader_mails.queue_registered(registration, attachments, draft)
         # Everything loaded is still true after this commit, except the event's seat count.
         commit_without_expiring()
     db.session.expire(event, ["seats_taken"])
@@ -92,6 +95,12 @@ def register(
         size,
     )
     return registration
+
+
+def _seems_free(event: Event, size: int) -> bool:
+    """Whether the seats were free when the event was read: the guess the mail is drafted
+    for before the lock (the lock decides; a wrong guess costs a second draft)."""
+    return event.capacity is not None and event.seats_taken + size <= event.capacity
 
 
 def _claim(

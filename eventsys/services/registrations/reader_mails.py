@@ -3,15 +3,21 @@
 Each joins the caller's transaction; its dedupe key makes a repeated cause mail once.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale
 
 from eventsys.models import Event, Registration, User
-from eventsys.services import links, mails
+from eventsys.services import links, mails, outbox
 from eventsys.services.registrations.attachments import calendar_file, qr_image
 from eventsys.services.registrations.queries import waitlist_position
-from eventsys.services.registrations.rules import CONFIRMED
+from eventsys.services.registrations.rules import CONFIRMED, WAITLISTED
+
+# What a drafted mail holds where the registration's address and waitlist place go: the
+# address of registration 0 (there is none) and a text no translation contains.
+_STANDIN_ID = 0
+_STANDIN_POSITION = "\x00position\x00"
 
 
 def registration_link(registration: Registration) -> str:
@@ -24,9 +30,68 @@ def calendar_attachment(user: User, event: Event, waitlisted: bool = False) -> d
         return calendar_file(event, waitlisted)
 
 
-def queue_registered(registration: Registration, attachments: list[dict]) -> None:
+@dataclass(frozen=True)
+class RegisteredDraft:
+    """The confirmation or waitlist mail, written before the event's lock for the outcome
+    expected then: rendering it is the slowest step left in a registration, and SQLite's
+    write lock (PostgreSQL's lock on the event row) holds every other reader back while it
+    runs. Under the lock only the registration's address and waitlist place go in."""
+
+    status: str
+    subject: str
+    body: str
+
+
+def draft_registered(
+    user: User, event: Event, party_size: int, needs: str, code: str, status: str
+) -> RegisteredDraft:
+    """The mail ``queue_registered`` would write for a registration with these values."""
+    # Not added to the session: it only stands for the registration in the templates.
+    standin = Registration(
+        event=event,
+        user=user,
+        party_size=party_size,
+        needs=needs,
+        checkin_code=code,
+        status=status,
+    )
+    link = links.external_url("registrations.show", registration_id=_STANDIN_ID)
+    if status == CONFIRMED:
+        subject, body = mails.write(user, "registration_confirmed", registration=standin, link=link)
+    else:
+        subject, body = mails.write(
+            user, "waitlist_joined", registration=standin, link=link, position=_STANDIN_POSITION
+        )
+    return RegisteredDraft(status, subject, body)
+
+
+def _queue_draft(registration: Registration, draft: RegisteredDraft, attachments: list[dict]):
+    standin_link = links.external_url("registrations.show", registration_id=_STANDIN_ID)
+    position = waitlist_position(registration) if registration.status == WAITLISTED else None
+
+    def filled(text: str) -> str:
+        text = text.replace(standin_link, registration_link(registration))
+        return text.replace(_STANDIN_POSITION, str(position))
+
+    kind = "registered" if registration.status == CONFIRMED else "waitlisted"
+    outbox.queue(
+        registration.user.email,
+        filled(draft.subject),
+        filled(draft.body),
+        attachments=attachments if registration.status == CONFIRMED else None,
+        dedupe_key=f"{kind}:registration:{registration.id}",
+    )
+
+
+def queue_registered(
+    registration: Registration, attachments: list[dict], draft: RegisteredDraft | None = None
+) -> None:
     """Confirmed or waitlisted; ``attachments``: the calendar file and the QR image of the
-    registration's code, for a confirmed party."""
+    registration's code, for a confirmed party. A ``draft`` written for the outcome that
+    came is filled in; otherwise the mail is written now."""
+    if draft is not None and draft.status == registration.status:
+        _queue_draft(registration, draft, attachments)
+        return
     user = registration.user
     context = {"registration": registration, "link": registration_link(registration)}
     if registration.status == CONFIRMED:
