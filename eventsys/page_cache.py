@@ -2,7 +2,8 @@
 
 The home page, the lists and the event pages look the same to every visitor who is not
 logged in, and most of a library's visitors are not. Such a page, once built, is kept in
-the shared cache (EVENTSYS_CACHE_URL) under a key made of the page's address, its
+the shared cache (EVENTSYS_CACHE_URL) under a key made of the page's address (only
+addresses without a query: searches and filters are built each time), its
 language, the current minute (states such as "registration opens" change at minute
 boundaries) and the catalogue's *generation*: a random value that every committed change
 to what these pages show (events, registrations, places, series, settings) replaces.
@@ -109,6 +110,10 @@ def _may_keep() -> bool:
     """A visitor for whom the page is the same as for anyone who is not logged in."""
     if not current_app.extensions["eventsys_page_cache"] or request.method != "GET":
         return False
+    # Searches, filters and later pages are built each time: anyone can invent addresses
+    # with a query without end, and each would take a place in the cache.
+    if request.query_string:
+        return False
     remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     return (
         "_user_id" not in session
@@ -136,7 +141,7 @@ def _served(kept: str) -> Response:
 
 
 def _key() -> str:
-    address = hashlib.sha256(f"{request.script_root}|{request.full_path}".encode()).hexdigest()
+    address = hashlib.sha256(f"{request.script_root}|{request.path}".encode()).hexdigest()
     minute = utcnow().strftime("%Y%m%d%H%M")
     prefix = current_app.extensions["eventsys_page_cache"]
     return f"{prefix}/{generation()}/{get_locale()}/{minute}/{address[:32]}"
