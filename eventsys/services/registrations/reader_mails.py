@@ -30,6 +30,13 @@ def calendar_attachment(user: User, event: Event, waitlisted: bool = False) -> d
         return calendar_file(event, waitlisted)
 
 
+# The mail of each outcome of a registration: its template and its dedupe key's cause.
+_REGISTERED_MAILS = {
+    CONFIRMED: ("registration_confirmed", "registered"),
+    WAITLISTED: ("waitlist_joined", "waitlisted"),
+}
+
+
 @dataclass(frozen=True)
 class RegisteredDraft:
     """The confirmation or waitlist mail, written before the event's lock for the outcome
@@ -40,6 +47,17 @@ class RegisteredDraft:
     status: str
     subject: str
     body: str
+
+
+def _write(user: User, registration, status: str, link: str, position) -> RegisteredDraft:
+    template, _cause = _REGISTERED_MAILS[status]
+    extra = {"position": position} if status == WAITLISTED else {}
+    subject, body = mails.write(user, template, registration=registration, link=link, **extra)
+    return RegisteredDraft(status, subject, body)
+
+
+def _standin_link() -> str:
+    return links.external_url("registrations.show", registration_id=_STANDIN_ID)
 
 
 def draft_registered(
@@ -55,32 +73,7 @@ def draft_registered(
         checkin_code=code,
         status=status,
     )
-    link = links.external_url("registrations.show", registration_id=_STANDIN_ID)
-    if status == CONFIRMED:
-        subject, body = mails.write(user, "registration_confirmed", registration=standin, link=link)
-    else:
-        subject, body = mails.write(
-            user, "waitlist_joined", registration=standin, link=link, position=_STANDIN_POSITION
-        )
-    return RegisteredDraft(status, subject, body)
-
-
-def _queue_draft(registration: Registration, draft: RegisteredDraft, attachments: list[dict]):
-    standin_link = links.external_url("registrations.show", registration_id=_STANDIN_ID)
-    position = waitlist_position(registration) if registration.status == WAITLISTED else None
-
-    def filled(text: str) -> str:
-        text = text.replace(standin_link, registration_link(registration))
-        return text.replace(_STANDIN_POSITION, str(position))
-
-    kind = "registered" if registration.status == CONFIRMED else "waitlisted"
-    outbox.queue(
-        registration.user.email,
-        filled(draft.subject),
-        filled(draft.body),
-        attachments=attachments if registration.status == CONFIRMED else None,
-        dedupe_key=f"{kind}:registration:{registration.id}",
-    )
+    return _write(user, standin, status, _standin_link(), _STANDIN_POSITION)
 
 
 def queue_registered(
@@ -89,27 +82,23 @@ def queue_registered(
     """Confirmed or waitlisted; ``attachments``: the calendar file and the QR image of the
     registration's code, for a confirmed party. A ``draft`` written for the outcome that
     came is filled in; otherwise the mail is written now."""
-    if draft is not None and draft.status == registration.status:
-        _queue_draft(registration, draft, attachments)
-        return
-    user = registration.user
-    context = {"registration": registration, "link": registration_link(registration)}
-    if registration.status == CONFIRMED:
-        mails.queue_mail(
-            user,
-            "registration_confirmed",
-            attachments=attachments,
-            dedupe_key=f"registered:registration:{registration.id}",
-            **context,
-        )
-    else:
-        mails.queue_mail(
-            user,
-            "waitlist_joined",
-            dedupe_key=f"waitlisted:registration:{registration.id}",
-            position=waitlist_position(registration),
-            **context,
-        )
+    status = registration.status
+    link = registration_link(registration)
+    position = waitlist_position(registration)  # None when confirmed
+    if draft is None or draft.status != status:
+        draft = _write(registration.user, registration, status, link, position)
+
+    def filled(text: str) -> str:
+        return text.replace(_standin_link(), link).replace(_STANDIN_POSITION, str(position))
+
+    _template, cause = _REGISTERED_MAILS[status]
+    outbox.queue(
+        registration.user.email,
+        filled(draft.subject),
+        filled(draft.body),
+        attachments=attachments if status == CONFIRMED else None,
+        dedupe_key=f"{cause}:registration:{registration.id}",
+    )
 
 
 def queue_promoted(registration: Registration) -> None:
