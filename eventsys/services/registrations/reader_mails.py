@@ -88,8 +88,10 @@ def queue_registered(
     if draft is None or draft.status != status:
         draft = _write(registration.user, registration, status, link, position)
 
+    standin_link = _standin_link()  # built once: this runs under the event's lock
+
     def filled(text: str) -> str:
-        return text.replace(_standin_link(), link).replace(_STANDIN_POSITION, str(position))
+        return text.replace(standin_link, link).replace(_STANDIN_POSITION, str(position))
 
     _template, cause = _REGISTERED_MAILS[status]
     outbox.queue(
