@@ -206,8 +206,34 @@ def check(database_url: str, event_id: int, answered: int, sent: int) -> str:
     return f"{confirmed} confirmed, {waitlisted} waitlisted in order"
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Who spent the machine's CPU during a wrk run, by process name.
+CPU_GROUPS = {"eventsys": "server", "redis-server": "redis", "postgres": "postgres"}
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the server, Redis and PostgreSQL processes, and by
+    the whole machine ("all")."""
+    used = dict.fromkeys(CPU_GROUPS.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        group = CPU_GROUPS.get(name)
+        if group:
+            fields = text[text.rindex(")") + 2 :].split()
+            used[group] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    with open("/proc/stat") as machine:
+        ticks = [int(t) for t in machine.readline().split()[1:]]
+    used["all"] = (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS  # less idle and iowait
+    return used
+
+
 def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None) -> dict:
-    """One wrk run; the numbers of its RESULT line, with requests/s and ms."""
+    """One wrk run; the numbers of its RESULT line, with requests/s and ms, and the CPU
+    milliseconds per request each kind of process spent (``cpu``)."""
     command = [
         "wrk",
         f"-t{args.wrk_threads}",
@@ -219,9 +245,11 @@ def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None
         str(HERE / "wrk" / script),
         url,
     ]
+    before = cpu_seconds()
     done = subprocess.run(
         command, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=True
     )
+    after = cpu_seconds()
     match = RESULT.search(done.stdout)
     if not match:
         raise SystemExit(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
@@ -232,6 +260,8 @@ def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None
     )
     for p in ("p50", "p90", "p99", "max"):
         result[p] = result[f"{p}_us"] / 1000
+    answered = max(result["requests"], 1)
+    result["cpu"] = {k: (after[k] - before[k]) * 1000 / answered for k in after}
     return result
 
 
@@ -385,6 +415,12 @@ def main() -> None:
         p99 = statistics.median(r[label]["p99"] for r in runs)
         errors = sum(r[label]["errors"] for r in runs)
         print(f"{label:14}{rps:8.0f}{p50:9.0f}{p99:9.0f}{ratio:12.2f}{errors:8d}")
+    groups = list(runs[0]["/healthz"]["cpu"])
+    print("\nCPU ms per request (medians), by process: " + ", ".join(groups))
+    print(f"{'':14}" + "".join(f"{g:>10}" for g in groups))
+    for label in runs[0]:
+        cpu = [statistics.median(r[label]["cpu"][g] for r in runs) for g in groups]
+        print(f"{label:14}" + "".join(f"{c:10.2f}" for c in cpu))
 
 
 if __name__ == "__main__":
