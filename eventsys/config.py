@@ -128,7 +128,8 @@ DEFAULTS = {
     # Flask-Limiter reads RATELIMIT_* itself; the two below are ours.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # Off: they cost two Redis round trips per counted request (eventsys/rate_limits.py).
+    "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_AUTH": "10 per minute",
     "RATELIMIT_REGISTRATION": "30 per minute",
     "RATELIMIT_TOKENS": "10 per minute",

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from eventsys import rate_limits
 from eventsys.api import problems
 from eventsys.extensions import db
 
@@ -88,7 +89,11 @@ def handle_http_error(error: HTTPException):
             "The form expired or was sent from elsewhere. Please reload the page and try again."
         )
     # 429 says when to come back, 405 which methods the address takes (Allow).
-    headers = error.get_response().headers.items() if status in (405, 429) else None
+    headers = None
+    if status == 429:
+        headers = [("Retry-After", rate_limits.retry_after())]
+    elif status == 405:
+        headers = error.get_response().headers.items()
     return _render(status, detail, headers)
 
 

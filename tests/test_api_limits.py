@@ -64,16 +64,18 @@ class TestLimits:
         app.config["RATELIMIT_TOKENS"] = "100 per minute"
         headers = auth(client, make_user())
         events = [make_event() for _ in range(3)]
-        statuses = [
+        answers = [
             client.post(
                 f"/api/v1/events/{e.id}/registrations",
                 json={},
                 headers=headers,
                 environ_base={"REMOTE_ADDR": f"10.0.1.{n}"},
-            ).status_code
+            )
             for n, e in enumerate(events)
         ]
-        assert statuses == [201, 201, 429]
+        assert [a.status_code for a in answers] == [201, 201, 429]
+        # The limit is per minute: the wait told is what is left of that minute.
+        assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
 
 
 class TestSharedLimits:
@@ -100,9 +102,11 @@ class TestSharedLimits:
             for n in range(4)
         ]
         assert statuses == [201, 201, 201, 429]
+        refused = servers[0].post("/api/v1/tokens", json={"email": user.email, "password": "x"})
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
         # The counters live in Redis, not in either process.
         keys = redis.keys("LIMITS:LIMITER/*/email:*/api.create_token/3/1/minute")
-        assert 4 in {int(redis.get(key) or 0) for key in keys}
+        assert 5 in {int(redis.get(key) or 0) for key in keys}
         redis.delete(*keys)
         with other.app_context():
             db.session.remove()

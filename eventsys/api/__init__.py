@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
             app,
             resources={r"/api/*": {"origins": origins}},
             allow_headers=["Authorization", "Content-Type"],
-            expose_headers=["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+            expose_headers=["Retry-After"],
             supports_credentials=False,
             max_age=600,
         )

@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from eventsys import rate_limits
+
 BASE = "https://eventsys.dev/problems/"
 CONTENT_TYPE = "application/problem+json"
 
@@ -215,8 +217,7 @@ def from_http(error: HTTPException):
             detail = ""
     headers = {}
     if status == 429:
-        retry_after = error.get_response().headers.get("Retry-After")
-        headers["Retry-After"] = retry_after or "60"
+        headers["Retry-After"] = rate_limits.retry_after()
     if status == 405 and error.get_response().headers.get("Allow"):
         headers["Allow"] = error.get_response().headers["Allow"]
     return render(ApiProblem(slug, detail, headers=headers))
