@@ -61,3 +61,23 @@ def test_seats_taken_by_others_after_the_event_was_read_give_the_waitlist_mail(
     assert mail.subject.startswith("Waiting list:")
     assert (mail.subject, mail.body) == _written_now(registration)
     assert "(number 1)" in mail.body
+
+
+def test_seats_freed_after_the_event_was_read_as_full_are_taken(make_event, make_user):
+    """A full event is locked and looked at again before anyone is put on the waitlist."""
+    event = make_event(capacity=1)
+    holder = reg.register(event, make_user())
+    reader = make_user(locale="en")
+    assert event.seats_left == 0  # what the request read: no seat free
+    # Meanwhile the holder cancelled on another server; this session still holds the count.
+    db.session.execute(sa.update(Event.__table__).values(seats_taken=0))
+    db.session.execute(
+        sa.update(type(holder).__table__).values(status="cancelled", cancelled_at=sa.func.now())
+    )
+
+    registration = reg.register(event, reader)
+    assert registration.status == "confirmed"
+    mail = _mail_to(reader)
+    assert mail.subject.startswith("Registered:")
+    assert (mail.subject, mail.body) == _written_now(registration)
+    assert db.session.get(Event, event.id).seats_taken == 1

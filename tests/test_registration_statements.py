@@ -11,12 +11,11 @@ from test_api_support import auth
 
 from eventsys.extensions import db
 
-# The token and its last-used stamp, the event, the duplicate check, the code's uniqueness,
-# the claim of a seat, the registration and the mail; on a full event also the lock and
-# the waitlist position. Raise them only for a reason worth a round trip on every
-# registration of a rush.
-MAX_CONFIRMED = 8
-MAX_WAITLISTED = 10
+# The token and its last-used stamp, the event, the duplicate check, the claim of a seat,
+# the registration and the mail; on a full event also the lock and the waitlist position.
+# Raise them only for a reason worth a round trip on every registration of a rush.
+MAX_CONFIRMED = 7
+MAX_WAITLISTED = 8
 
 
 class StatementCounter:

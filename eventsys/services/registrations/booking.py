@@ -13,7 +13,7 @@ from eventsys.database import commit_without_expiring, write_turn
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, Registration, User
-from eventsys.models.registrations import ACTIVE_STATUSES
+from eventsys.models.registrations import ACTIVE_STATUSES, new_checkin_code
 from eventsys.services import audit
 from eventsys.services.registrations import reader_mails, seats
 from eventsys.services.registrations.attachments import qr_image
@@ -63,28 +63,16 @@ def register(
     if active_registration(event, user) is not None:
         raise duplicate()
     event_id = event.id
-    # Built before the lock: the calendar file and the QR image are the slowest part of a
-    # registration.
-    code = seats.unused_checkin_code()
-    attachments = [reader_mails.calendar_attachment(user, event), qr_image(code)]
-    expected = CONFIRMED if _seems_free(event, size) else WAITLISTED
-    draft = reader_mails.draft_registered(user, event, size, needs_text, code, expected)
-
-    # The read above needs no commit first: SQLite opens the write transaction at the
-    # first UPDATE, and on PostgreSQL (READ COMMITTED) the UPDATE sees the latest row.
-    with write_turn(event_id):
-        registration = _claim(event, user, size, needs_text, note, source, code)
-        if actor is not None and by_staff:
-            audit.record(
-                actor,
-                "registration.add",
-                registration,
-                None,
-                audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
+    for _attempt in range(_CODE_ATTEMPTS):
+        try:
+            registration = _register_with_code(
+                event, user, size, needs_text, note, source, actor, new_checkin_code()
             )
-        reader_mails.queue_registered(registration, attachments, draft)
-        # Everything loaded is still true after this commit, except the event's seat count.
-        commit_without_expiring()
+            break
+        except _CodeTaken:
+            continue
+    else:
+        raise RuntimeError("no unused check-in code found")
     db.session.expire(event, ["seats_taken"])
     log.info(
         "registration %s: user %s, event %s, %s x%s",
@@ -97,6 +85,53 @@ def register(
     return registration
 
 
+# A new code equals one of the n codes stored with a chance of n in 31**8 (8.5e11): a clash
+# is rare enough to be found by the unique index under the lock, then tried again.
+_CODE_ATTEMPTS = 5
+
+
+class _CodeTaken(Exception):
+    """The new registration's check-in code is held by another one; nothing was written."""
+
+
+def _register_with_code(
+    event: Event,
+    user: User,
+    size: int,
+    needs_text: str,
+    note: str,
+    source: str,
+    actor: User | None,
+    code: str,
+) -> Registration:
+    """One attempt of ``register`` with ``code``; commits, or raises ``_CodeTaken``."""
+    by_staff = source == STAFF
+    # Built before the lock: the calendar file and the QR image are the slowest part of a
+    # registration.
+    attachments = [reader_mails.calendar_attachment(user, event), qr_image(code)]
+    expected = CONFIRMED if _seems_free(event, size) else WAITLISTED
+    draft = reader_mails.draft_registered(user, event, size, needs_text, code, expected)
+
+    # The read above needs no commit first: SQLite opens the write transaction at the
+    # first UPDATE, and on PostgreSQL (READ COMMITTED) the UPDATE sees the latest row.
+    with write_turn(event.id):
+        registration = _claim(
+            event, user, size, needs_text, note, source, code, expected == CONFIRMED
+        )
+        if actor is not None and by_staff:
+            audit.record(
+                actor,
+                "registration.add",
+                registration,
+                None,
+                audit.snapshot(registration, ("event_id", "user_id", "party_size", "status")),
+            )
+        reader_mails.queue_registered(registration, attachments, draft)
+        # Everything loaded is still true after this commit, except the event's seat count.
+        commit_without_expiring()
+    return registration
+
+
 def _seems_free(event: Event, size: int) -> bool:
     """Whether the seats were free when the event was read: the guess the mail is drafted
     for before the lock (the lock decides; a wrong guess costs a second draft)."""
@@ -104,11 +139,21 @@ def _seems_free(event: Event, size: int) -> bool:
 
 
 def _claim(
-    event: Event, user: User, size: int, needs: str, note: str, source: str, code: str
+    event: Event,
+    user: User,
+    size: int,
+    needs: str,
+    note: str,
+    source: str,
+    code: str,
+    seemed_free: bool,
 ) -> Registration:
-    """Take the seats or join the waitlist; the new registration, in the open transaction."""
+    """Take the seats or join the waitlist; the new registration, in the open transaction.
+
+    ``seemed_free``: whether the seats were free when the event was read. If not (most of
+    a rush), the event is locked and looked at again without first trying to take them."""
     try:
-        confirmed = seats.take_seats(event.id, size)
+        confirmed = seemed_free and seats.take_seats(event.id, size)
         if not confirmed:
             # A failed conditional UPDATE locks nothing on PostgreSQL: lock, then look again.
             state = seats.lock_event(event.id)
@@ -121,8 +166,12 @@ def _claim(
             event, user, size, confirmed, needs, note, source, code
         )
     except IntegrityError:
+        # The partial unique index (this reader registered in the meantime) or the unique
+        # check-in code: after the rollback, the reader's registration tells which.
         db.session.rollback()
-        raise duplicate() from None
+        if active_registration(event, user) is not None:
+            raise duplicate() from None
+        raise _CodeTaken from None
     # Counted under the lock, for the mail and for the answer to this request.
     registration.known_waitlist_position = waitlist_position(registration)
     return registration

@@ -26,7 +26,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Event, Registration, User
-from eventsys.models.registrations import new_checkin_code
 from eventsys.services.registrations.rules import CANCELLED, CONFIRMED, WAITLISTED
 
 # The seat statements are built once: a rush runs them thousands of times a minute.
@@ -83,18 +82,6 @@ def take_seats(event_id: int, seats: int) -> bool:
 
 def free_seats(event_id: int, seats: int) -> None:
     db.session.execute(_FREE_SEATS, {"event_id": event_id, "seats": seats})
-
-
-def unused_checkin_code() -> str:
-    """A new code that no registration holds yet (a clash is rare, but the column is
-    unique and a clash under the lock would read as "registered already")."""
-    while True:
-        code = new_checkin_code()
-        taken = db.session.scalar(
-            sa.select(Registration.id).where(Registration.checkin_code == code)
-        )
-        if taken is None:
-            return code
 
 
 def insert_registration(
