@@ -1,6 +1,6 @@
-"""A new registration whose check-in code another registration already holds is not taken
-for a second registration of the same reader: it is written again with a fresh code, and
-the reader's seat, place and mail are those of the registration that was kept."""
+"""Both unique guards of a registration row, met under the event's lock: a check-in code
+another registration holds is replaced by a fresh one (the reader's seat, place and mail
+are those of the registration kept), and a reader registered already is told so."""
 
 import pytest
 import sqlalchemy as sa
@@ -50,23 +50,39 @@ def test_a_code_held_by_another_registration_is_replaced(
         assert "(number 1)" in mails[0].body
 
 
-def test_a_reader_registered_in_the_meantime_is_still_told_so(monkeypatch, make_event, make_user):
-    """The unique index, not the code, refused the row: that stays "registered already"."""
-    event = make_event(capacity=5)
+@pytest.mark.parametrize(
+    ("capacity", "waitlist"), [(5, False), (1, True)], ids=["seats free", "waitlist"]
+)
+def test_a_reader_registered_already_is_told_so_and_nothing_changes(
+    monkeypatch, make_event, make_user, capacity, waitlist
+):
+    """Found by the unique index under the lock, not taken for a clash of codes."""
+    event = make_event(capacity=capacity, waitlist_enabled=waitlist)
     reader = make_user()
     earlier = reg.register(event, reader)
-    # As if the check before the lock had run just before the reader's other registration.
-    real_check, calls = booking.active_registration, []
-
-    def check_missing_the_first_time(*args):
-        calls.append(args)
-        return None if len(calls) == 1 else real_check(*args)
-
-    monkeypatch.setattr(booking, "active_registration", check_missing_the_first_time)
     _codes(monkeypatch, FRESH)
     with pytest.raises(RegistrationError) as refused:
         reg.register(event, reader)
     assert refused.value.code == "duplicate"
-    assert len(calls) == 2  # before the lock, and after the refused row
+    db.session.expire_all()
     assert db.session.get(Event, event.id).seats_taken == 1
     assert db.session.scalars(sa.select(Registration.id)).all() == [earlier.id]
+    assert len(db.session.scalars(sa.select(OutboxMessage.id)).all()) == 1
+
+
+def test_a_reader_registered_already_is_not_told_full_when_the_last_seat_went_meanwhile(
+    monkeypatch, make_event, make_user
+):
+    event = make_event(capacity=2, waitlist_enabled=False)
+    reader = make_user()
+    reg.register(event, reader)
+    db.session.commit()
+    assert event.seats_left == 1  # what the request reads: one seat free
+    # Meanwhile another server gave the last seat away; this session still holds the count.
+    with db.engine.begin() as other_server:
+        other_server.execute(sa.update(Event.__table__).values(seats_taken=2))
+    _codes(monkeypatch, FRESH)
+    with pytest.raises(RegistrationError) as refused:
+        reg.register(event, reader)
+    assert refused.value.code == "duplicate"
+    assert db.session.get(Event, event.id).seats_taken == 2

@@ -11,11 +11,11 @@ from test_api_support import auth
 
 from eventsys.extensions import db
 
-# The token and its last-used stamp, the event, the duplicate check, the claim of a seat,
-# the registration and the mail; on a full event also the lock and the waitlist position.
+# The token and its last-used stamp, the event, the claim of a seat, the registration and
+# the mail; on a full event the lock instead of the claim, and the waitlist position.
 # Raise them only for a reason worth a round trip on every registration of a rush.
-MAX_CONFIRMED = 7
-MAX_WAITLISTED = 8
+MAX_CONFIRMED = 6
+MAX_WAITLISTED = 7
 
 
 class StatementCounter:

@@ -60,8 +60,8 @@ def register(
     size = valid_party_size(event, party_size)
     needs_text = normalise_needs(needs)
     note = valid_note(needs_note)
-    if active_registration(event, user) is not None:
-        raise duplicate()
+    # A reader registered already is told so by the unique index under the lock (see
+    # _claim): checking first would cost every registration of a rush one more statement.
     event_id = event.id
     for _attempt in range(_CODE_ATTEMPTS):
         try:
@@ -161,6 +161,8 @@ def _claim(
             confirmed = fits and seats.take_seats(event.id, size)
             if not confirmed and not state.waitlist_enabled:
                 db.session.rollback()
+                if active_registration(event, user) is not None:
+                    raise duplicate()
                 raise RegistrationError("full", _("This event is fully booked."))
         registration = seats.insert_registration(
             event, user, size, confirmed, needs, note, source, code
