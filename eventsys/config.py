@@ -97,7 +97,8 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "zh_Hans",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "EVENTSYS_LANGUAGES": ("zh_Hans", "en"),
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Pooled connections are pinged only after lying idle (eventsys/database.py).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,

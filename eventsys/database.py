@@ -1,13 +1,17 @@
-"""Engine set-up that makes SQLite behave like a server database where it matters."""
+"""Engine set-up: SQLite made to behave like a server database where it matters, and pooled
+server connections checked when they have lain idle."""
 
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 
 from eventsys.extensions import db
 
@@ -24,11 +28,44 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+# A pooled server connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 10
+_RETURNED_AT = "eventsys_returned_at"
+
+
+def _note_return(_dbapi_connection, record, *_) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect):
+    """A pool ``checkout`` listener: ping a connection that has lain idle, and have the pool
+    replace it if the server has dropped it (a restart, a failover, a firewall's timeout).
+
+    In place of ``pool_pre_ping``, which pings on every checkout: one more round trip to
+    the server for each request, the most of all in a registration rush, where no
+    connection lies idle. A connection dropped while in steady use fails its request
+    (answered 503); SQLAlchemy then renews the whole pool."""
+
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is not None and time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError(str(error)) from error
+
+    return checkout
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        elif not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+            event.listen(engine, "checkout", _ping_if_idle(engine.dialect))
+            event.listen(engine, "checkin", _note_return)
 
 
 def is_sqlite() -> bool:

@@ -98,8 +98,11 @@ def handle_http_error(error: HTTPException):
 
 
 def _is_overload(error: Exception) -> bool:
-    """No database connection free in time, or a lock not granted in time."""
+    """No database connection free in time, a lock not granted in time, or a connection
+    the database server dropped (SQLAlchemy renews the pool: trying again works)."""
     if isinstance(error, sa_exc.TimeoutError):  # the connection pool stayed empty
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
     original = getattr(error, "orig", None)
     if isinstance(original, sqlite3.OperationalError):
