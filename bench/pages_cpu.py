@@ -9,6 +9,7 @@ disturbed by other processes). ``--profile NAME`` runs cProfile over that page i
 prints the functions by cumulative time (``--sort tottime``: by their own time).
 
 Usage: python bench/pages_cpu.py [--requests 200] [--batches 5] [--profile home [--sort tottime]]
+       [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 """
 
 import argparse
@@ -28,14 +29,14 @@ import wrk_rush
 READERS = 3000  # API registrations measured at most, one reader each
 
 
-def prepare(folder: Path) -> tuple[int, int, list[str]]:
+def prepare(folder: Path, database_url: str) -> tuple[int, int, list[str]]:
     """Database, demo data and readers; the registration's event, an event page's event and
     the readers' tokens."""
     env = {
         **os.environ,
         "EVENTSYS_ENV": "production",
         "SECRET_KEY": os.urandom(32).hex(),
-        "DATABASE_URL": f"sqlite:///{folder / 'eventsys.db'}",
+        "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": wrk_rush.REDIS_URL,
         "RATELIMIT_REGISTRATION": "100000 per minute",
         "EVENTSYS_BASE_URL": "http://127.0.0.1:5000",
@@ -74,10 +75,16 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", default="", help="home, events, event or register")
     parser.add_argument("--sort", default="cumulative", help="pstats order of the profile")
+    parser.add_argument("--database-url", default="", help="PostgreSQL server (any database)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="pages-cpu-"))
+    if args.database_url:
+        database_url = wrk_rush.recreate_postgres(args.database_url, keep=True)
+    else:
+        database_url = f"sqlite:///{folder / 'eventsys.db'}"
+    app = None
     try:
-        event, page_event, tokens = prepare(folder)
+        event, page_event, tokens = prepare(folder, database_url)
         from eventsys import create_app
 
         app = create_app()
@@ -116,6 +123,13 @@ def main() -> None:
             requests = registrations if name == "register" else args.requests
             print(f"{name:16}{cpu_ms(ask, requests, args.batches):8.2f}   ({requests} per batch)")
     finally:
+        if args.database_url:
+            if app is not None:
+                from eventsys.extensions import db
+
+                with app.app_context():
+                    db.engine.dispose()  # so that the database can be dropped
+            wrk_rush.recreate_postgres(args.database_url, keep=False)
         shutil.rmtree(folder, ignore_errors=True)
 
 
