@@ -100,6 +100,8 @@ class Walker:
     violations: list = field(default_factory=list)
     layout_problems: list = field(default_factory=list)
     audited: int = 0
+    # The live server's log: its end is shown with an error answer, so the cause is seen.
+    server_log: Path | None = None
 
     @property
     def name(self) -> str:
@@ -130,10 +132,16 @@ class Walker:
         """The page that is now shown: loaded, no error answer on the way, nothing of it
         blocked by the Content-Security-Policy, audited."""
         self.page.wait_for_load_state("load")
-        assert not self.bad_pages, f"the server answered {self.bad_pages}"
+        assert not self.bad_pages, f"the server answered {self.bad_pages}{self._log_tail()}"
         assert not self.blocked, "\n".join(self.blocked)
         self.audit()
         self.check_width()
+
+    def _log_tail(self, lines: int = 80) -> str:
+        if self.server_log is None or not self.server_log.exists():
+            return ""
+        tail = self.server_log.read_text(errors="replace").splitlines()[-lines:]
+        return "\nThe end of the server's log:\n" + "\n".join(tail)
 
     def check_width(self) -> None:
         """Nothing makes the whole page scroll sideways (wide tables scroll in their box)."""
@@ -202,7 +210,7 @@ class Walker:
 
 
 @pytest.fixture
-def open_walker(browser, axe_source, demo_site) -> Iterator:
+def open_walker(app, browser, axe_source, demo_site) -> Iterator:
     """open_walker(journey, lang, width) -> a Walker in a fresh browser context."""
     contexts = []
 
@@ -216,7 +224,15 @@ def open_walker(browser, axe_source, demo_site) -> Iterator:
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return Walker(context.new_page(), demo_site, journey, lang, width, axe_source)
+        return Walker(
+            context.new_page(),
+            demo_site,
+            journey,
+            lang,
+            width,
+            axe_source,
+            server_log=Path(app.instance_path) / "gunicorn.log",  # see tests/live_server.py
+        )
 
     yield open_one
     for context in contexts:
