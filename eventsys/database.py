@@ -33,7 +33,7 @@ PING_AFTER_IDLE_SECONDS = 10
 _RETURNED_AT = "eventsys_returned_at"
 
 
-def _note_return(_dbapi_connection, record, *_) -> None:
+def _note_return(_dbapi_connection, record) -> None:
     record.info[_RETURNED_AT] = time.monotonic()
 
 

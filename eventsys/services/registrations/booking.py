@@ -106,8 +106,8 @@ def _register_with_code(
 ) -> Registration:
     """One attempt of ``register`` with ``code``; commits, or raises ``_CodeTaken``."""
     by_staff = source == STAFF
-    # Built before the lock: the calendar file and the QR image are the slowest part of a
-    # registration.
+    # Built before the lock, which every other reader of the event waits for: the calendar
+    # file (cached per event) and the mail, drafted for the outcome the seat count suggests.
     attachments = [reader_mails.calendar_attachment(user, event), qr_image(code)]
     expected = CONFIRMED if _seems_free(event, size) else WAITLISTED
     draft = reader_mails.draft_registered(user, event, size, needs_text, code, expected)
