@@ -46,17 +46,20 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+def _too_deep() -> str:
+    return _("The JSON body nests deeper than %(depth)s levels.", depth=MAX_JSON_DEPTH)
+
+
 def _json_problem(body: bytes) -> str | None:
     """Why this JSON body cannot be used, or None. Malformed JSON is left to the views."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _("The body is not UTF-8.")
-    too_deep = _("The JSON body nests deeper than %(depth)s levels.", depth=MAX_JSON_DEPTH)
     try:
         document = json.loads(text)
     except RecursionError:
-        return too_deep
+        return _too_deep()
     except ValueError:
         return None
     # Walk without recursion: every value with its depth.
@@ -65,7 +68,7 @@ def _json_problem(body: bytes) -> str | None:
         value, depth = pending.pop()
         if isinstance(value, dict | list):
             if depth > MAX_JSON_DEPTH:
-                return too_deep
+                return _too_deep()
             children = value.items() if isinstance(value, dict) else enumerate(value)
             for key, child in children:
                 if isinstance(key, str) and _has_lone_surrogate(key):

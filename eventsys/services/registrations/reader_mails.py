@@ -47,17 +47,14 @@ class RegisteredDraft:
     status: str
     subject: str
     body: str
+    link: str  # the address in the text, to be replaced by the registration's own
 
 
 def _write(user: User, registration, status: str, link: str, position) -> RegisteredDraft:
     template, _cause = _REGISTERED_MAILS[status]
     extra = {"position": position} if status == WAITLISTED else {}
     subject, body = mails.write(user, template, registration=registration, link=link, **extra)
-    return RegisteredDraft(status, subject, body)
-
-
-def _standin_link() -> str:
-    return links.external_url("registrations.show", registration_id=_STANDIN_ID)
+    return RegisteredDraft(status, subject, body, link)
 
 
 def draft_registered(
@@ -73,7 +70,8 @@ def draft_registered(
         checkin_code=code,
         status=status,
     )
-    return _write(user, standin, status, _standin_link(), _STANDIN_POSITION)
+    standin_link = links.external_url("registrations.show", registration_id=_STANDIN_ID)
+    return _write(user, standin, status, standin_link, _STANDIN_POSITION)
 
 
 def queue_registered(
@@ -88,10 +86,8 @@ def queue_registered(
     if draft is None or draft.status != status:
         draft = _write(registration.user, registration, status, link, position)
 
-    standin_link = _standin_link()  # built once: this runs under the event's lock
-
     def filled(text: str) -> str:
-        return text.replace(standin_link, link).replace(_STANDIN_POSITION, str(position))
+        return text.replace(draft.link, link).replace(_STANDIN_POSITION, str(position))
 
     _template, cause = _REGISTERED_MAILS[status]
     outbox.queue(
