@@ -1,6 +1,7 @@
-"""CPU time per request of the reader pages and an API registration, through the Flask
-test client: no server, no network, no client in the figures, so it shows what a change
-to the application costs or saves even on a busy machine.
+"""CPU time per request of the reader pages, the cached calendar feed, a reader's API read
+(``GET /api/v1/me/registrations`` with their token) and an API registration, through the
+Flask test client: no server, no network, no client in the figures, so it shows what a
+change to the application costs or saves even on a busy machine.
 
 Set up as ``wrk_rush.py`` sets up its server (production settings, demo data, readers with
 API tokens, rate-limit counters in Redis), in a temporary instance folder. Each page is
@@ -14,6 +15,7 @@ Usage: python bench/pages_cpu.py [--requests 200] [--batches 5] [--profile home 
 
 import argparse
 import cProfile
+import itertools
 import logging
 import os
 import pstats
@@ -27,6 +29,7 @@ from pathlib import Path
 import wrk_rush
 
 READERS = 3000  # API registrations measured at most, one reader each
+READING = 50  # readers whose registration ``api read`` reads back, round and round
 
 
 def prepare(folder: Path, database_url: str) -> tuple[int, int, list[str]]:
@@ -73,7 +76,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per batch")
     parser.add_argument("--batches", type=int, default=5)
-    parser.add_argument("--profile", default="", help="home, events, event or register")
+    parser.add_argument(
+        "--profile", default="", help="home, events, event, events.ics, api read or register"
+    )
     parser.add_argument("--sort", default="cumulative", help="pstats order of the profile")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (any database)")
     args = parser.parse_args()
@@ -93,29 +98,47 @@ def main() -> None:
         client = app.test_client()
         chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
         unused = iter(tokens)
+        # The first readers register before anything is measured, so their own
+        # registrations can be read back.
+        readers = [next(unused) for _ in range(READING)]
 
-        def register():
+        def register(token=None):
             answer = client.post(
                 f"/api/v1/events/{event}/registrations",
                 json={"party_size": 1},
-                headers={"Authorization": f"Bearer {next(unused)}"},
+                headers={"Authorization": f"Bearer {token or next(unused)}"},
             )
             assert answer.status_code == 201, answer.data
+
+        for token in readers:
+            register(token)
+        reading = itertools.cycle(readers)
+
+        def read():
+            answer = client.get(
+                "/api/v1/me/registrations",
+                headers={"Authorization": f"Bearer {next(reading)}"},
+            )
+            assert answer.status_code == 200 and len(answer.json["items"]) == 1, answer.data
 
         pages = {
             "home": lambda: client.get("/", headers=chinese),
             "home (English)": lambda: client.get("/", headers={"Accept-Language": "en"}),
             "events": lambda: client.get("/events/", headers=chinese),
             "event": lambda: client.get(f"/events/{page_event}", headers=chinese),
+            "events.ics": lambda: client.get("/calendar/events.ics"),
             "healthz": lambda: client.get("/healthz"),
+            "api read": read,
             "register": register,
         }
-        registrations = min(args.requests, (READERS - 5) // args.batches)
+        registrations = min(args.requests, (READERS - READING - 5) // args.batches)
         if args.profile:
             ask = pages[args.profile]
             ask()
             profile = cProfile.Profile()
-            profile.runcall(lambda: [ask() for _ in range(min(args.requests, READERS - 1))])
+            profile.runcall(
+                lambda: [ask() for _ in range(min(args.requests, READERS - READING - 1))]
+            )
             pstats.Stats(profile).sort_stats(args.sort).print_stats(60)
             return
         print(f"CPU ms per request, fastest of {args.batches} batches:")

@@ -15,10 +15,14 @@ lecture. Per run, with the same wrk settings (``-t2 -c64 -d5s`` by default):
   afterwards the database must hold exactly 300 confirmed and the rest waitlisted, the
   waitlist after every confirmed seat in arrival order, one registration per 201 answer;
 - ``/healthz``, the baseline: the same server's answer to a trivial request;
+- API read: ``GET /api/v1/me/registrations``, each request with the token of one of the
+  warm-up's readers (one registration each): what the stack costs a reader's
+  authenticated call that writes nothing, the floor a registration stands on;
 - pages (``--pages``): the home page, ``/events``, an event page and the cached
   ``/calendar/events.ics``.
 
-Prints each run and the medians: requests/s, p50/p99 and the ratio to ``/healthz``.
+Prints each run and the medians: requests/s, p50/p99, the ratio to ``/healthz`` and the
+registrations' ratio to the API read.
 Needs Debian's wrk (``apt-get install wrk``) and Redis on 127.0.0.1:6379.
 
 Usage: python bench/wrk_rush.py [--runs 3] [--workers 4] [--duration 5] [--pages]
@@ -51,6 +55,7 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 RESULT = re.compile(r"RESULT (.*)")
+READ_PATH = "/api/v1/me/registrations"  # a reader's own registrations, by their token
 
 
 def free_port() -> int:
@@ -357,6 +362,8 @@ def main() -> None:
             },
         )
         assert warm["errors"] == 0, warm
+        warm_read = wrk(args, base + READ_PATH, "get.lua", {"TOKENS": str(warm_tokens)})
+        assert warm_read["errors"] == 0, warm_read
 
         pages = {
             "home": "/",
@@ -379,7 +386,9 @@ def main() -> None:
             rush["rps"] = registrations / rush["seconds"]
             health = wrk(args, base + "/healthz", "get.lua")
             health["rps"] = health["requests"] / health["seconds"]
-            measured = {"registration": rush, "/healthz": health}
+            read = wrk(args, base + READ_PATH, "get.lua", {"TOKENS": str(warm_tokens)})
+            read["rps"] = read["requests"] / read["seconds"]
+            measured = {"registration": rush, "/healthz": health, "API read": read}
             if args.pages:
                 for label, path in pages.items():
                     page = wrk(args, base + path, "get.lua")
@@ -415,6 +424,8 @@ def main() -> None:
         p99 = statistics.median(r[label]["p99"] for r in runs)
         errors = sum(r[label]["errors"] for r in runs)
         print(f"{label:14}{rps:8.0f}{p50:9.0f}{p99:9.0f}{ratio:12.2f}{errors:8d}")
+    to_read = statistics.median(r["registration"]["rps"] / r["API read"]["rps"] for r in runs)
+    print(f"registrations ÷ API reads: {to_read:.2f}")
     groups = list(runs[0]["/healthz"]["cpu"])
     print("\nCPU ms per request (medians), by process: " + ", ".join(groups))
     print(f"{'':14}" + "".join(f"{g:>10}" for g in groups))

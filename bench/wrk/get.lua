@@ -1,5 +1,25 @@
--- Plain GETs with the same summary line as rush.lua, for /healthz and the reader pages.
--- Usage: wrk -t2 -c64 -d5s -s get.lua http://host:port/path
+-- GETs with the same summary line as rush.lua, for /healthz and the reader pages.
+-- With TOKENS (a file of API tokens, one per line) each request carries the next token,
+-- round and round, as readers reading their own data through the API would.
+-- Usage: [TOKENS=tokens.txt] wrk -t2 -c64 -d5s -s get.lua http://host:port/path
+
+local token_file = os.getenv("TOKENS")
+
+if token_file then
+  function init(args)
+    tokens = {}
+    for line in io.lines(token_file) do
+      table.insert(tokens, line)
+    end
+    next_token = 1
+  end
+
+  function request()
+    local token = tokens[next_token]
+    next_token = next_token % #tokens + 1
+    return wrk.format("GET", nil, {["Authorization"] = "Bearer " .. token})
+  end
+end
 
 function done(summary, latency, requests)
   io.write(string.format(
