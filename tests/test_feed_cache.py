@@ -9,7 +9,7 @@ import redis
 
 from eventsys import create_app, feed_cache
 from eventsys.config import ConfigError
-from eventsys.extensions import db
+from eventsys.extensions import cache, db
 from eventsys.models import Registration
 from eventsys.services import feeds, ical
 
@@ -140,6 +140,73 @@ def test_two_workers_share_one_copy(store, worker, make_event, builds, tmp_path)
     assert second.data == first.data and b"SUMMARY:" in first.data
     for name in HEADERS:
         assert second.headers[name] == first.headers[name], name
+
+
+@pytest.fixture
+def shared_reads(monkeypatch) -> list:
+    """One entry per feed read from the shared cache (not from the worker's own copy)."""
+    reads = []
+    real = cache.get
+
+    def counting(key):
+        reads.append(key)
+        return real(key)
+
+    monkeypatch.setattr(cache, "get", counting)
+    return reads
+
+
+def test_a_worker_answers_a_feed_it_keeps_without_asking_the_shared_cache(
+    client, make_event, builds, shared_reads
+):
+    event = make_event(title="园林讲座")
+    first = client.get(FEED)
+    again = [client.get(FEED) for _ in range(3)]
+    assert len(builds) == 1 and len(shared_reads) == 1
+    assert all(answer.data == first.data for answer in again)
+    for name in (*HEADERS, "Content-Length"):
+        assert again[-1].headers[name] == first.headers[name], name
+
+    # A change is a new feed at once, in this worker too.
+    event.title = "园林讲座（改期）"
+    db.session.commit()
+    changed = client.get(FEED)
+    assert "园林讲座（改期）" in changed.get_data(as_text=True)
+    assert len(builds) == 2 and len(shared_reads) == 2
+
+
+def test_another_worker_reads_the_shared_copy_once_then_keeps_its_own(
+    worker, make_event, builds, shared_reads, tmp_path
+):
+    config = {"EVENTSYS_CACHE_URL": f"filesystem://{tmp_path / 'shared-feeds'}"}
+    make_event(title="书画展")
+    first = worker(**config).test_client()
+    second = worker(**config).test_client()
+    built = first.get(FEED)
+    answers = [second.get(FEED) for _ in range(3)]
+    assert len(builds) == 1
+    assert len(shared_reads) == 2  # the first worker's miss, the second's first poll
+    assert all(answer.data == built.data for answer in answers)
+
+
+def test_a_feed_larger_than_a_workers_room_is_read_from_the_shared_cache(
+    worker, make_event, builds, shared_reads, monkeypatch
+):
+    monkeypatch.setattr(feed_cache, "LOCAL_BYTES", 100)
+    make_event(title="古琴雅集")
+    client = worker().test_client()
+    answers = [client.get(FEED) for _ in range(3)]
+    assert len(answers[0].data) > 100
+    assert len(builds) == 1 and len(shared_reads) == 3
+    assert answers[2].data == answers[0].data
+
+
+def test_without_a_cache_every_feed_is_built(worker, make_event, builds):
+    make_event(title="评弹之夜")
+    client = worker(EVENTSYS_CACHE_URL="none").test_client()
+    client.get(FEED)
+    client.get(FEED)
+    assert len(builds) == 2
 
 
 def test_a_broken_cache_still_answers_the_feed(worker, make_event, builds, caplog):
