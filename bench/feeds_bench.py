@@ -33,7 +33,7 @@ from pathlib import Path
 
 import icalendar
 
-from eventsys import create_app, feed_cache
+from eventsys import create_app, feed_cache, worker_copies
 from eventsys.db_types import utcnow
 from eventsys.extensions import db
 from eventsys.models import Branch, Event, ExhibitionDetails, Series, Venue
@@ -190,7 +190,7 @@ def main() -> None:
             *cached_seconds, cached_body = timed(app_feed)
             assert cached_body == body, "the cached feed differs from a fresh build"
             cached_runs.append(cached_seconds)
-            feed_cache.drop_worker_copies()
+            worker_copies.drop()
             *shared_seconds, shared_body = timed(app_feed)
             assert shared_body == body, "the shared cache's feed differs from a fresh build"
             shared_runs.append(shared_seconds)

@@ -86,14 +86,15 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from eventsys import database, feed_cache, page_cache, security_headers
+    from eventsys import database, feed_cache, page_cache, security_headers, worker_copies
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    feed_cache.init_app(app)
+    feed_cache.init_app(app)  # the cache that feeds and pages are kept in
+    worker_copies.init_app(app)
     page_cache.init_app(app)
     login_manager.init_app(app)
     security_headers.init_app(app)

@@ -13,9 +13,8 @@ worker's own memory; ``none`` to build every feed afresh. Unset: the rate limite
 when RATELIMIT_STORAGE_URI is one, the instance folder otherwise.
 
 In front of a shared cache each worker keeps the feeds it answered last in its own memory
-(``LOCAL_BYTES`` at most, least recently used first out). A key names the feed's content,
-so a worker's copy is the shared one byte for byte and never stale: the same poll needs
-no Redis round trip or file read.
+(``worker_copies``): a key names the feed's content, so the same poll needs no Redis round
+trip or file read.
 
 A cache that fails (Redis down, disk full) is logged and the feed is built as if it were
 not there: a feed never fails because of its cache.
@@ -23,23 +22,18 @@ not there: a feed never fails because of its cache.
 
 import hashlib
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from cachetools import LRUCache
 from flask import Flask, current_app
 
+from eventsys import worker_copies
 from eventsys.config import ConfigError
 from eventsys.extensions import cache
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "eventsys:feed:"
-# Each worker's own copies of the feeds it answered last, in bytes (a 5,000-event feed is
-# about 4.4 MB).
-LOCAL_BYTES = 16 * 1024 * 1024
-_LOCAL = "eventsys_feed_cache_local"
 _REDIS = ("redis://", "rediss://")
 _FILESYSTEM = "filesystem://"
 # Settings that change what a feed file says without changing its events.
@@ -86,34 +80,8 @@ def cache_config(app: Flask) -> dict:
     )
 
 
-class _LocalCopies:
-    """The feeds this worker answered last, by key, within ``LOCAL_BYTES``."""
-
-    def __init__(self) -> None:
-        self._copies: LRUCache = LRUCache(maxsize=LOCAL_BYTES, getsizeof=len)
-        self._lock = threading.Lock()  # for gunicorn's threaded workers
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            return self._copies.get(key)
-
-    def keep(self, key: str, body: bytes) -> None:
-        if len(body) <= self._copies.maxsize:
-            with self._lock:
-                self._copies[key] = body
-
-    def clear(self) -> None:
-        with self._lock:
-            self._copies.clear()
-
-
 def init_app(app: Flask) -> None:
-    config = cache_config(app)
-    cache.init_app(app, config=config)
-    # Only in front of a store outside the worker: memory:// is the worker's already,
-    # and none means every feed is built afresh.
-    if config["CACHE_TYPE"] in ("RedisCache", "FileSystemCache"):
-        app.extensions[_LOCAL] = _LocalCopies()
+    cache.init_app(app, config=cache_config(app))
 
 
 def _key(parts: tuple) -> str:
@@ -129,17 +97,7 @@ def cached(parts: tuple, build: Callable[[], bytes]) -> Callable[[], bytes]:
     ``parts`` must name everything the file depends on: kind, filter, language and the
     fingerprint of its events."""
     key = _key(parts)
-    local = current_app.extensions.get(_LOCAL)
-
-    def cached_build() -> bytes:
-        body = local.get(key) if local is not None else None
-        if body is None:
-            body = _shared(key, build)
-            if local is not None:
-                local.keep(key, body)
-        return body
-
-    return cached_build
+    return lambda: worker_copies.kept(key, lambda: _shared(key, build))
 
 
 def _shared(key: str, build: Callable[[], bytes]) -> bytes:
@@ -158,14 +116,7 @@ def _shared(key: str, build: Callable[[], bytes]) -> bytes:
     return body
 
 
-def drop_worker_copies() -> None:
-    """This worker's own copies gone; the shared cache keeps its feeds."""
-    local = current_app.extensions.get(_LOCAL)
-    if local is not None:
-        local.clear()
-
-
 def clear() -> None:
-    """Every kept feed gone: the shared cache emptied and this worker's copies dropped."""
+    """Everything kept gone: the shared cache emptied and this worker's copies dropped."""
     cache.clear()
-    drop_worker_copies()
+    worker_copies.drop()

@@ -7,7 +7,9 @@ addresses without a query: searches and filters are built each time), its
 language, the current minute (states such as "registration opens" change at minute
 boundaries) and the catalogue's *generation*: a random value that every committed change
 to what these pages show (events, registrations, places, series, settings) replaces.
-A kept page is therefore never older than the last change nor than the minute.
+A kept page is therefore never older than the last change nor than the minute, and a
+worker answers the pages it kept from its own copy (``worker_copies``) after reading the
+generation.
 
 Each visitor's copy gets its own CSRF token (the language switch is a form): the token of
 the request that built the page is stored as a marker and replaced when the page is served.
@@ -33,6 +35,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.elements import TextClause
 
+from eventsys import worker_copies
 from eventsys.db_types import utcnow
 from eventsys.extensions import cache
 
@@ -58,12 +61,11 @@ GENERATION_KEY = "page/generation"
 PAGE_SECONDS = 120
 _MARKER = "\x00csrf-token\x00"
 _CHANGED = "eventsys_public_change"  # Session.info: a watched table changed
-_SHARED_CACHES = ("RedisCache", "FileSystemCache")
 
 
 def init_app(app: Flask) -> None:
     # The release is in the keys: pages of a new version's templates are built afresh.
-    keeps = app.config["EVENTSYS_PAGE_CACHE"] and _cache_type(app) in _SHARED_CACHES
+    keeps = app.config["EVENTSYS_PAGE_CACHE"] and worker_copies.cache_is_shared(app)
     app.extensions["eventsys_page_cache"] = f"page/{version('eventsys')}" if keeps else None
     for name, listener in (
         ("after_flush", _note_flushed_changes),
@@ -75,10 +77,6 @@ def init_app(app: Flask) -> None:
             event.listen(Session, name, listener)
 
 
-def _cache_type(app: Flask) -> str:
-    return type(app.extensions["cache"][cache]).__name__
-
-
 def for_visitors(view: Callable) -> Callable:
     """``view`` answered from the cache for visitors who are not logged in."""
 
@@ -88,7 +86,7 @@ def for_visitors(view: Callable) -> Callable:
             return view(*args, **kwargs)
         try:
             key = _key()
-            kept = cache.get(key)
+            kept = worker_copies.kept(key, lambda: cache.get(key))
         except Exception:
             log.warning("page cache unreadable; building %s", request.path, exc_info=True)
             return view(*args, **kwargs)
@@ -101,6 +99,8 @@ def for_visitors(view: Callable) -> Callable:
                 cache.set(key, body, timeout=PAGE_SECONDS)
             except Exception:
                 log.warning("page cache unwritable; %s not kept", request.path, exc_info=True)
+            else:
+                worker_copies.keep(key, body)
         return response
 
     return answer

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import redis
 
-from eventsys import create_app, feed_cache
+from eventsys import create_app, feed_cache, worker_copies
 from eventsys.config import ConfigError
 from eventsys.extensions import cache, db
 from eventsys.models import Registration
@@ -192,7 +192,7 @@ def test_another_worker_reads_the_shared_copy_once_then_keeps_its_own(
 def test_a_feed_larger_than_a_workers_room_is_read_from_the_shared_cache(
     worker, make_event, builds, shared_reads, monkeypatch
 ):
-    monkeypatch.setattr(feed_cache, "LOCAL_BYTES", 100)
+    monkeypatch.setattr(worker_copies, "BYTES", 100)
     make_event(title="古琴雅集")
     client = worker().test_client()
     answers = [client.get(FEED) for _ in range(3)]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from eventsys import create_app, page_cache
 from eventsys.db_types import utcnow
-from eventsys.extensions import db
+from eventsys.extensions import cache, db
 from eventsys.local_time import library_zone
 from eventsys.models import Event, Venue
 from eventsys.services import registrations as reg
@@ -170,6 +170,31 @@ def test_a_page_is_not_kept_past_its_minute(app, make_event, monkeypatch):
     next_minute = utcnow() + timedelta(minutes=1)
     monkeypatch.setattr(page_cache, "utcnow", lambda: next_minute)
     assert HIT not in visitor.get("/events/").headers
+
+
+def test_a_worker_serves_the_pages_it_keeps_from_its_own_copy_until_a_change(
+    app, make_event, make_user, monkeypatch
+):
+    event = make_event(title="昆曲欣赏", capacity=10)
+    page = f"/lectures/{event.id}"
+    page_reads = []  # reads of kept pages from the shared cache (not of the generation)
+    real_get = cache.get
+
+    def counting(key):
+        if key != page_cache.GENERATION_KEY:
+            page_reads.append(key)
+        return real_get(key)
+
+    monkeypatch.setattr(cache, "get", counting)
+    built = app.test_client().get(page)
+    kept = [app.test_client().get(page) for _ in range(3)]
+    assert len(page_reads) == 1  # the miss before the first build
+    assert all(answer.headers[HIT] == "hit" for answer in kept)
+    assert _without_token(kept[-1].text) == _without_token(built.text)
+
+    reg.register(event, make_user())
+    renewed = app.test_client().get(page)
+    assert HIT not in renewed.headers and "9 of 10 seats left" in renewed.text
 
 
 def test_a_change_made_by_another_worker_renews_this_workers_pages(
