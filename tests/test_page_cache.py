@@ -177,6 +177,8 @@ def test_a_worker_serves_the_pages_it_keeps_from_its_own_copy_until_a_change(
 ):
     event = make_event(title="昆曲欣赏", capacity=10)
     page = f"/lectures/{event.id}"
+    now = utcnow()
+    monkeypatch.setattr(page_cache, "utcnow", lambda: now)  # one minute, one key
     page_reads = []  # reads of kept pages from the shared cache (not of the generation)
     real_get = cache.get
 
