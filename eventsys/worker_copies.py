@@ -6,13 +6,16 @@ their content: a feed's key holds its fingerprint, a page's the catalogue's gene
 the minute. A copy under the same key is therefore the same bytes wherever it is kept and
 never stale, so each worker also keeps the ones it answered last, up to ``BYTES`` (least
 recently used first out), and answers them again without a Redis round trip or a file
-read. A cache each worker keeps alone (``memory://``) or none needs no copies.
+read. No copy outlives what the shared cache keeps a feed (EVENTSYS_FEED_CACHE_SECONDS):
+a feed's fingerprint can miss an event that only left its window as the days went by,
+and the shared entry's age bounds that. A cache each worker keeps alone (``memory://``)
+or none needs no copies.
 """
 
 import threading
 from collections.abc import Callable
 
-from cachetools import LRUCache
+from cachetools import TTLCache
 from flask import Flask, current_app
 
 from eventsys.extensions import cache
@@ -27,10 +30,11 @@ _SHARED = ("RedisCache", "FileSystemCache")
 
 
 class _WorkerCopies:
-    """Values by key, within ``BYTES``; safe for gunicorn's threaded workers too."""
+    """Values by key, within ``BYTES``, each for ``seconds``; safe for gunicorn's threaded
+    workers too."""
 
-    def __init__(self) -> None:
-        self._copies: LRUCache = LRUCache(maxsize=BYTES, getsizeof=len)
+    def __init__(self, seconds: int) -> None:
+        self._copies: TTLCache = TTLCache(maxsize=BYTES, ttl=seconds, getsizeof=len)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Value | None:
@@ -54,7 +58,8 @@ def cache_is_shared(app: Flask) -> bool:
 
 def init_app(app: Flask) -> None:
     """Copies for this worker when its cache is shared with the others."""
-    app.extensions[_EXTENSION] = _WorkerCopies() if cache_is_shared(app) else None
+    seconds = app.config["EVENTSYS_FEED_CACHE_SECONDS"]
+    app.extensions[_EXTENSION] = _WorkerCopies(seconds) if cache_is_shared(app) else None
 
 
 def _of_worker() -> _WorkerCopies | None:

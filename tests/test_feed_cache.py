@@ -2,6 +2,7 @@
 build, a new build after any change, one copy for all workers, never a personal feed."""
 
 import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -199,6 +200,19 @@ def test_a_feed_larger_than_a_workers_room_is_read_from_the_shared_cache(
     assert len(answers[0].data) > 100
     assert len(builds) == 1 and len(shared_reads) == 3
     assert answers[2].data == answers[0].data
+
+
+def test_a_workers_copy_lasts_no_longer_than_the_shared_cache_keeps_a_feed(
+    worker, make_event, builds, shared_reads
+):
+    make_event(title="苏绣展")
+    client = worker(EVENTSYS_FEED_CACHE_SECONDS=1).test_client()
+    client.get(FEED)
+    client.get(FEED)
+    assert len(shared_reads) == 1
+    time.sleep(1.2)
+    client.get(FEED)
+    assert len(shared_reads) == 2
 
 
 def test_without_a_cache_every_feed_is_built(worker, make_event, builds):
