@@ -3,12 +3,12 @@
 The calendar feeds (``feed_cache``) and the pages kept for visitors (``page_cache``) live in
 the shared cache (EVENTSYS_CACHE_URL: Redis or the instance folder) under keys that name
 their content: a feed's key holds its fingerprint, a page's the catalogue's generation and
-the minute. A copy under the same key is therefore the same bytes wherever it is kept and
-never stale, so each worker also keeps the ones it answered last, up to ``BYTES`` (least
-recently used first out), and answers them again without a Redis round trip or a file
-read. No copy outlives what the shared cache keeps a feed (EVENTSYS_FEED_CACHE_SECONDS):
-a feed's fingerprint can miss an event that only left its window as the days went by,
-and the shared entry's age bounds that. A cache each worker keeps alone (``memory://``)
+the minute. A copy under the same key is therefore the same bytes wherever it is kept, so
+each worker also keeps the ones it answered last, up to ``BYTES`` (least recently used
+first out), and answers them again without a Redis round trip or a file read. No copy
+outlives what the shared cache keeps a feed (EVENTSYS_FEED_CACHE_SECONDS): a feed's
+fingerprint can miss an event that only left its window as the days went by, and the
+shared entry's age bounds that. A cache each worker keeps alone (``memory://``)
 or none needs no copies.
 """
 
