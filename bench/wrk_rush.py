@@ -216,10 +216,10 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CPU_GROUPS = {"eventsys": "server", "redis-server": "redis", "postgres": "postgres"}
 
 
-def cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the server, Redis and PostgreSQL processes, and by
-    the whole machine ("all")."""
-    used = dict.fromkeys(CPU_GROUPS.values(), 0.0)
+def cpu_seconds() -> dict:
+    """A reading of the CPU seconds used so far: by each server, Redis and PostgreSQL
+    process (``pids``: pid -> (group, seconds)) and by the whole machine (``all``)."""
+    pids = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -229,11 +229,21 @@ def cpu_seconds() -> dict[str, float]:
         group = CPU_GROUPS.get(name)
         if group:
             fields = text[text.rindex(")") + 2 :].split()
-            used[group] += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+            seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+            pids[stat.parent.name] = (group, seconds)
     with open("/proc/stat") as machine:
         ticks = [int(t) for t in machine.readline().split()[1:]]
-    used["all"] = (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS  # less idle and iowait
-    return used
+    return {"pids": pids, "all": (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS}
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds spent between two readings, by group and in all. A process that ended
+    in between (an autovacuum worker, say) is left out rather than counted negative."""
+    spent = dict.fromkeys(CPU_GROUPS.values(), 0.0)
+    for pid, (group, seconds) in after["pids"].items():
+        spent[group] += seconds - before["pids"].get(pid, (group, 0.0))[1]
+    spent["all"] = after["all"] - before["all"]
+    return spent
 
 
 def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None) -> dict:
@@ -266,7 +276,7 @@ def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None
     for p in ("p50", "p90", "p99", "max"):
         result[p] = result[f"{p}_us"] / 1000
     answered = max(result["requests"], 1)
-    result["cpu"] = {k: (after[k] - before[k]) * 1000 / answered for k in after}
+    result["cpu"] = {k: v * 1000 / answered for k, v in cpu_spent(before, after).items()}
     return result
 
 
