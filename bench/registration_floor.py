@@ -1,26 +1,12 @@
-"""The least a registration costs the machine, against what a ratio of 0.30 to /healthz allows.
+"""What one registration must ask of the database and Redis, against the CPU time a
+registration at 0.30 of ``/healthz`` may cost the machine (bench/README.md explains).
 
-A registration at 0.30 of ``/healthz`` may cost the whole machine at most ``/healthz ÷ 0.30``
-of CPU time. Whatever the code around it, a registration must send its SQL statements and
-its Redis commands, and answer an HTTP request (which costs at least what ``/healthz``
-costs). This measures those parts on their own, on the machine and servers the wrk bench
-uses, and prints what they leave for everything else: reading the request, checking the
-token, the rate limits' and the rule's Python, and the answer.
+Measures ``/healthz`` under wrk against ``eventsys serve`` as wrk_rush.py starts it; then
+CLIENTS processes register readers for a 300-seat lecture sending only a registration's
+statements and Redis commands through the raw drivers, no HTTP, Flask or ORM
+("statements"), and on PostgreSQL also as one call of a PL/pgSQL function ("one call").
 
-1. ``/healthz`` under wrk against ``eventsys serve`` as ``wrk_rush.py`` starts it: the whole
-   machine's CPU ms per answer, and the budget at 0.30.
-2. **statements**: the SQL one registration sends (the statements
-   ``tests/test_registration_statements.py`` counts: two reads, then the writes between
-   BEGIN and COMMIT, with the mail a real registration queued) and its three Redis
-   commands (two rate-limit counters, the page cache's new generation), from CLIENTS
-   processes at once with the raw drivers (psycopg with prepared statements, or sqlite3
-   with the server's pragmas): no HTTP, no Flask, no ORM. 300 seats, then the waitlist,
-   as in a rush.
-3. On PostgreSQL, **one call**: the same statements inside a PL/pgSQL function (created in
-   the bench database only), one round trip instead of eight or nine: the fewest there
-   can be.
-
-Usage: python bench/registration_floor.py [--runs 3] [--clients 4]
+Usage: python bench/registration_floor.py [--runs 3] [--clients 4] [--registrations 2000]
        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 Needs what wrk_rush.py needs (Debian's wrk, Redis on 127.0.0.1:6379).
 """
@@ -35,14 +21,17 @@ import sqlite3
 import statistics
 import subprocess
 import tempfile
+import threading
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import redis
 import sqlalchemy as sa
+from psycopg.rows import dict_row
 from sqlalchemy.engine import make_url
 from wrk_rush import (
     REDIS_URL,
@@ -59,20 +48,22 @@ from wrk_rush import (
 )
 
 from eventsys.api.tokens import token_hash
+from eventsys.database import _sqlite_pragmas
 
 TARGET = 0.30
+WRK = argparse.Namespace(wrk_threads=2, connections=64)  # wrk_rush.py's settings
 
-# The statements of one registration, in the order the API sends them (see
-# tests/test_registration_statements.py): the event, the token with its reader, the claim
-# of a seat (or the event's lock once it is full), the registration, its waitlist place,
-# the mail, the token's last use. Each reader's token is new, so the last use is written.
+# One registration's statements (tests/test_registration_statements.py counts them): the
+# token with its reader and the event, read first; then, in one transaction, the seat (or,
+# once the hall is full, the event's lock), the registration, its waitlist place, the
+# mail, the token's last use (each reader's token is new, so it is written).
 STATEMENTS = {
-    # Each read starts with the columns used here, then the whole row as the ORM loads it.
-    "event": "SELECT seats_taken AS taken, capacity AS seats, * FROM events WHERE id = {p}",
     "token": (
-        "SELECT t.id AS token_id, t.user_id AS reader, t.*, u.* FROM api_tokens t "
-        "LEFT OUTER JOIN users u ON u.id = t.user_id WHERE t.token_hash = {p}"
+        "SELECT t.id AS token_id, t.user_id AS reader_id, u.email AS reader_email, t.*, u.* "
+        "FROM api_tokens t LEFT OUTER JOIN users u ON u.id = t.user_id "
+        "WHERE t.token_hash = {p}"
     ),
+    "event": "SELECT * FROM events WHERE id = {p}",
     "take seat": (
         "UPDATE events SET seats_taken = seats_taken + 1, updated_at = updated_at "
         "WHERE id = {p} AND capacity IS NOT NULL AND seats_taken + 1 <= capacity"
@@ -99,20 +90,21 @@ STATEMENTS = {
     "last use": "UPDATE api_tokens SET last_used_at = {p} WHERE id = {p}",
 }
 
-# The same, in one round trip (PostgreSQL only).
+# The same statements in one round trip (PostgreSQL only; created in the bench database).
 REGISTER_FUNCTION = """
-CREATE FUNCTION floor_register(p_hash text, p_event int, p_code text, p_to text,
-                               p_subject text, p_body text, p_attachments json)
+CREATE FUNCTION floor_register(
+  p_hash text, p_event int, p_code text,
+  p_confirmed_subject text, p_confirmed_body text, p_confirmed_attachments json,
+  p_waitlisted_subject text, p_waitlisted_body text, p_waitlisted_attachments json)
 RETURNS TABLE (registration_id int, registration_status text, place bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   tok api_tokens%ROWTYPE; reader users%ROWTYPE; ev events%ROWTYPE;
-  got_seat boolean; new_id int; stamp timestamptz;
+  got_seat boolean := false; new_id int; stamp timestamptz;
 BEGIN
-  SELECT * INTO ev FROM events WHERE id = p_event;
   SELECT * INTO tok FROM api_tokens WHERE token_hash = p_hash;
   SELECT * INTO reader FROM users WHERE id = tok.user_id;
-  got_seat := false;
+  SELECT * INTO ev FROM events WHERE id = p_event;
   IF ev.seats_taken + 1 <= ev.capacity THEN
     UPDATE events SET seats_taken = seats_taken + 1, updated_at = updated_at
      WHERE id = p_event AND seats_taken + 1 <= capacity;
@@ -121,170 +113,229 @@ BEGIN
   IF NOT got_seat THEN
     UPDATE events SET seats_taken = seats_taken, updated_at = updated_at WHERE id = p_event;
   END IF;
-  stamp := clock_timestamp();  -- arrival: under the event's lock
+  stamp := clock_timestamp();  -- arrival: under the event's lock, as the server stamps it
   registration_status := CASE WHEN got_seat THEN 'confirmed' ELSE 'waitlisted' END;
   INSERT INTO registrations (event_id, user_id, party_size, status, needs, needs_note,
                              checkin_code, source, created_at, confirmed_at)
   VALUES (p_event, tok.user_id, 1, registration_status, '', '', p_code, 'online', stamp,
           CASE WHEN got_seat THEN stamp END)
   RETURNING id INTO new_id;
-  IF NOT got_seat THEN
+  IF got_seat THEN
+    INSERT INTO outbox (created_at, to_address, subject, body, attachments, dedupe_key,
+                        status, attempts, next_attempt_at)
+    VALUES (stamp, reader.email, p_confirmed_subject, p_confirmed_body,
+            p_confirmed_attachments, 'registered:registration:' || new_id, 'pending', 0, stamp)
+    ON CONFLICT (dedupe_key) DO NOTHING;
+  ELSE
     SELECT count(*) + 1 INTO place FROM registrations
      WHERE event_id = p_event AND status = 'waitlisted'
        AND (created_at < stamp OR created_at = stamp AND id < new_id);
+    INSERT INTO outbox (created_at, to_address, subject, body, attachments, dedupe_key,
+                        status, attempts, next_attempt_at)
+    VALUES (stamp, reader.email, p_waitlisted_subject, p_waitlisted_body,
+            p_waitlisted_attachments, 'waitlisted:registration:' || new_id, 'pending', 0, stamp)
+    ON CONFLICT (dedupe_key) DO NOTHING;
   END IF;
-  INSERT INTO outbox (created_at, to_address, subject, body, attachments, dedupe_key, status,
-                      attempts, next_attempt_at)
-  VALUES (stamp, p_to, p_subject, p_body, p_attachments, 'registered:registration:' || new_id,
-          'pending', 0, stamp)
-  ON CONFLICT (dedupe_key) DO NOTHING;
   UPDATE api_tokens SET last_used_at = stamp WHERE id = tok.id;
   registration_id := new_id;
   RETURN NEXT;
 END $$
 """
 
-# Flask-Limiter's counter: one script per limit, which counts and sets the window's expiry.
+# Flask-Limiter's counter in Redis: one script per limit, counting and setting the expiry.
 COUNT_SCRIPT = (
     "local n = redis.call('incrby', KEYS[1], ARGV[2]) "
     "if n == tonumber(ARGV[2]) then redis.call('expire', KEYS[1], ARGV[1]) end return n"
 )
 
 
-def real_mail(base: str, event_id: int, secret: str, database_url: str) -> dict:
-    """Register one reader through the API; the mail that registration queued."""
-    request = urllib.request.Request(
-        f"{base}/api/v1/events/{event_id}/registrations",
-        data=json.dumps({"party_size": 1}).encode(),
-        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 201, response.status
+@dataclass(frozen=True)
+class Mail:
+    """A mail as a real registration queued it, and the cause its dedupe key starts with."""
+
+    cause: str
+    subject: str
+    body: str
+    attachments: str  # JSON, as stored
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the clients register: the database, the lecture, the mails, the turn file."""
+
+    postgres: bool
+    dsn: str  # psycopg's conninfo, or the SQLite file
+    event_id: int
+    mails: dict[str, Mail]  # by the registration's status
+    turn_file: str
+
+
+def real_mails(base: str, event_id: int, secrets: list[str], database_url: str) -> dict:
+    """The mails of two real registrations through the API: the first reader confirmed,
+    the second waitlisted once the event is made full."""
     engine = sa.create_engine(database_url)
-    with engine.connect() as conn:
-        row = conn.execute(
-            sa.text(
-                "SELECT to_address, subject, body, attachments FROM outbox ORDER BY id DESC LIMIT 1"
-            )
-        ).one()
-    engine.dispose()
-    attachments = row.attachments
-    if not isinstance(attachments, str):
-        attachments = json.dumps(attachments)
-    return {"to": row.to_address, "subject": row.subject, "body": row.body, "att": attachments}
-
-
-def _redis_commands(client: redis.Redis, count, n: int) -> None:
-    count(keys=[f"floor/token/{n}"], args=[60, 1], client=client)
-    count(keys=["floor/addr/127.0.0.1"], args=[60, 1], client=client)
-    client.set("floor/generation", os.urandom(8).hex())
-
-
-def _client(kind, dsn, event_id, hashes, mail, lock, gates) -> None:
-    """One client process: a registration for each token, as the API would send it.
-
-    ``gates`` (ready, go, done, leave): it connects before the first reading of the CPU
-    time and stays connected until after the last, so that the time counted holds neither
-    connecting nor a PostgreSQL backend that has ended (its CPU time would be gone from
-    /proc)."""
-    ready, go, done, leave = gates
-    r = redis.Redis.from_url(REDIS_URL)
-    count = r.register_script(COUNT_SCRIPT)
-    if kind == "sqlite":
-        conn = sqlite3.connect(dsn, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
-            conn.execute(f"PRAGMA {pragma}")
-        turn = _sqlite_turn(conn, os.open(lock, os.O_RDWR | os.O_CREAT))
-        placeholder = "?"
-    else:
-        conn = psycopg.connect(dsn, prepare_threshold=0, autocommit=True)
-        turn = conn.transaction
-        placeholder = "%s"
-    sql = {name: text.format(p=placeholder) for name, text in STATEMENTS.items()}
-    ready.wait()
-    go.wait()
-    try:
-        for n, hashed in enumerate(hashes):
-            code = os.urandom(4).hex()
-            if kind == "one call":
-                mailed = (mail[k] for k in ("to", "subject", "body", "att"))
+    mails = {}
+    for status, cause, secret in (
+        ("confirmed", "registered", secrets[0]),
+        ("waitlisted", "waitlisted", secrets[1]),
+    ):
+        if status == "waitlisted":
+            with engine.begin() as conn:
                 conn.execute(
-                    "SELECT * FROM floor_register(%s, %s, %s, %s, %s, %s, %s)",
-                    (hashed, event_id, code, *mailed),
-                ).fetchone()
+                    sa.text("UPDATE events SET capacity = seats_taken WHERE id = :e"),
+                    {"e": event_id},
+                )
+        request = urllib.request.Request(
+            f"{base}/api/v1/events/{event_id}/registrations",
+            data=json.dumps({"party_size": 1}).encode(),
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.load(response)
+        assert answer["status"] == status, answer
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT subject, body, attachments FROM outbox WHERE dedupe_key = :k"),
+                {"k": f"{cause}:registration:{answer['id']}"},
+            ).one()
+        attachments = row.attachments
+        if not isinstance(attachments, str):  # PostgreSQL's json comes back parsed
+            attachments = json.dumps(attachments)
+        mails[status] = Mail(cause, row.subject, row.body, attachments)
+    engine.dispose()
+    return mails
+
+
+def _client(target: Target, way: str, hashes: list[str], gates: tuple) -> None:
+    """One client process: a registration for each token hash, sent ``way``.
+
+    It connects before the first CPU reading (``ready``, then ``go``) and stays connected
+    until after the last (``done``, then ``leave``): a PostgreSQL backend that has ended
+    takes its CPU time with it out of /proc."""
+    ready, go, done, leave = gates
+    try:
+        r = redis.Redis.from_url(REDIS_URL)
+        r.script_load(COUNT_SCRIPT)  # connected, and the script known, before the readings
+        count = r.register_script(COUNT_SCRIPT)
+        if target.postgres:
+            conn = psycopg.connect(
+                target.dsn, prepare_threshold=0, autocommit=True, row_factory=dict_row
+            )
+            turn, placeholder = conn.transaction, "%s"
+        else:
+            conn = sqlite3.connect(target.dsn, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            _sqlite_pragmas(conn, None)
+            turn_fd = os.open(target.turn_file, os.O_RDWR | os.O_CREAT)
+            turn, placeholder = _sqlite_turn(conn, turn_fd), "?"
+        sql = {name: text.format(p=placeholder) for name, text in STATEMENTS.items()}
+        ready.wait()
+        go.wait()
+        for hashed in hashes:
+            if way == "one call":
+                _call(conn, target, hashed)
             else:
-                _register(conn.execute, turn, sql, event_id, hashed, code, mail)
-            _redis_commands(r, count, n)
+                _register(conn.execute, turn, sql, target, hashed)
+            count(keys=[f"floor/token/{hashed[:32]}"], args=[60, 1], client=r)
+            count(keys=["floor/addr/127.0.0.1"], args=[60, 1], client=r)
+            r.set("floor/generation", os.urandom(8).hex())  # the page cache's renewal
     except BaseException:
-        done.abort()  # the bench stops at once instead of waiting for this client
+        ready.abort()  # the bench stops at once instead of waiting for this client
+        done.abort()
         raise
     done.wait()
     leave.wait()
     conn.close()
+    if not target.postgres:
+        os.close(turn_fd)
 
 
-def _sqlite_turn(conn: sqlite3.Connection, turn_file: int):
-    """The server's write turn between processes (a file lock), around BEGIN … COMMIT."""
+def _sqlite_turn(conn: sqlite3.Connection, turn_fd: int):
+    """The server's write turn on SQLite (a file lock between processes), around
+    BEGIN … COMMIT."""
 
     @contextmanager
     def turn():
-        fcntl.flock(turn_file, fcntl.LOCK_EX)
+        fcntl.flock(turn_fd, fcntl.LOCK_EX)
         try:
             conn.execute("BEGIN")
             yield
             conn.execute("COMMIT")
         finally:
-            fcntl.flock(turn_file, fcntl.LOCK_UN)
+            fcntl.flock(turn_fd, fcntl.LOCK_UN)
 
     return turn
 
 
-def _register(execute, turn, sql: dict, event_id: int, hashed: str, code: str, mail: dict):
-    """One registration's statements: the reads, then the writes in one transaction."""
-    event = execute(sql["event"], (event_id,)).fetchone()
+def _register(execute, turn, sql: dict, target: Target, hashed: str) -> None:
+    """One registration's statements, as the server sends them."""
     token = execute(sql["token"], (hashed,)).fetchone()
+    event = execute(sql["event"], (target.event_id,)).fetchone()
     with turn():
-        took = event[0] + 1 <= event[1]
+        took = event["seats_taken"] + 1 <= event["capacity"]
         if took:
-            took = execute(sql["take seat"], (event_id,)).rowcount == 1
+            took = execute(sql["take seat"], (target.event_id,)).rowcount == 1
         if not took:
-            execute(sql["lock event"], (event_id,)).fetchone()
+            execute(sql["lock event"], (target.event_id,)).fetchone()
         now = datetime.now(UTC)  # arrival: under the event's lock, as the server stamps it
         status = "confirmed" if took else "waitlisted"
-        values = (event_id, token[1], status, code, now, now if took else None)
-        new_id = execute(sql["registration"], values).fetchone()[0]
+        code = os.urandom(4).hex()
+        values = (target.event_id, token["reader_id"], status, code, now, now if took else None)
+        new_id = execute(sql["registration"], values).fetchone()["id"]
         if not took:
-            execute(sql["waiting ahead"], (event_id, now, now, new_id)).fetchone()
-        values = (now, mail["to"], mail["subject"], mail["body"], mail["att"], f"r:{new_id}", now)
+            execute(sql["waiting ahead"], (target.event_id, now, now, new_id)).fetchone()
+        mail = target.mails[status]
+        key = f"{mail.cause}:registration:{new_id}"
+        values = (now, token["reader_email"], mail.subject, mail.body, mail.attachments, key, now)
         execute(sql["mail"], values).fetchone()
-        execute(sql["last use"], (now, token[0]))
+        execute(sql["last use"], (now, token["token_id"]))
 
 
-def floor(kind, dsn, database_url, event_id, secrets, mail, clients, lock) -> dict:
-    """CPU ms per registration of the database, Redis and the whole machine."""
+def _call(conn, target: Target, hashed: str) -> None:
+    confirmed, waitlisted = target.mails["confirmed"], target.mails["waitlisted"]
+    conn.execute(
+        "SELECT * FROM floor_register(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            hashed,
+            target.event_id,
+            os.urandom(4).hex(),
+            *(confirmed.subject, confirmed.body, confirmed.attachments),
+            *(waitlisted.subject, waitlisted.body, waitlisted.attachments),
+        ),
+    ).fetchone()
+
+
+def floor(target: Target, way: str, secrets: list[str], clients: int, database_url: str):
+    """CPU ms per registration of PostgreSQL, Redis and the whole machine; checks that the
+    seats were confirmed and the rest waitlisted in arrival order."""
     hashes = [token_hash(s) for s in secrets]
     ready, done = multiprocessing.Barrier(clients + 1), multiprocessing.Barrier(clients + 1)
     go, leave = multiprocessing.Event(), multiprocessing.Event()
     workers = [
         multiprocessing.Process(
             target=_client,
-            args=(kind, dsn, event_id, hashes[i::clients], mail, lock, (ready, go, done, leave)),
+            args=(target, way, hashes[i::clients], (ready, go, done, leave)),
+            daemon=True,
         )
         for i in range(clients)
     ]
     for w in workers:
         w.start()
-    ready.wait(timeout=60)
-    before = cpu_seconds()
-    go.set()
-    done.wait(timeout=600)
-    after = cpu_seconds()
-    leave.set()
-    for w in workers:
-        w.join()
-        assert w.exitcode == 0, f"a {kind} client failed"
-    check(database_url, event_id, len(hashes), len(hashes))  # 300 confirmed, then in order
+    try:
+        ready.wait(timeout=60)
+        before = cpu_seconds()
+        go.set()
+        done.wait(timeout=600)
+        after = cpu_seconds()
+    except threading.BrokenBarrierError:
+        raise SystemExit(f"a {way} client failed; its error is above") from None
+    finally:
+        go.set()
+        leave.set()
+        for w in workers:
+            w.join(timeout=30)
+    check(database_url, target.event_id, len(hashes), len(hashes))
     return {k: v * 1000 / len(hashes) for k, v in cpu_spent(before, after).items()}
 
 
@@ -292,22 +343,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4, help="as many as server workers")
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument(
+        "--registrations", type=int, default=2000, help="per run: about a 5 s wrk rush's"
+    )
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk on /healthz")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (any database)")
     args = parser.parse_args()
-    # wrk's settings, as wrk_rush.py's defaults
-    args.connections, args.wrk_threads = 64, 2
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
+    wrk_settings = argparse.Namespace(**vars(WRK), duration=args.duration)
 
     postgres = bool(args.database_url)
-    kinds = ["statements", "one call"] if postgres else ["sqlite"]
+    ways = ["statements", "one call"] if postgres else ["statements"]
     folder = Path(tempfile.mkdtemp(prefix="registration-floor-"))
-    database_url = (
-        recreate_postgres(args.database_url, keep=True)
-        if postgres
-        else f"sqlite:///{folder / 'eventsys.db'}"
-    )
+    if postgres:
+        database_url = recreate_postgres(args.database_url, keep=True)
+        dsn = make_url(database_url).set(drivername="postgresql")
+        dsn = dsn.render_as_string(hide_password=False)
+    else:
+        database_url = f"sqlite:///{folder / 'eventsys.db'}"
+        dsn = str(folder / "eventsys.db")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -325,14 +380,11 @@ def main() -> None:
         eventsys = str(VENV_BIN / "eventsys")
         run_command([eventsys, "db", "upgrade"], env)
         run_command([eventsys, "demo", "load"], env)
-        warm_event, events, secrets, _page = seed(database_url, args.runs * len(kinds))
+        warm_event, events, secrets, _page = seed(database_url, args.runs * len(ways))
         if postgres:
-            dsn = make_url(database_url).set(drivername="postgresql")
-            dsn = dsn.render_as_string(hide_password=False)
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(REGISTER_FUNCTION)
-        else:
-            dsn = str(folder / "eventsys.db")
+                conn.execute("VACUUM ANALYZE")  # not autovacuum's turn during the readings
         log_path = folder / "serve.log"
         with open(log_path, "wb") as log:
             server = subprocess.Popen(
@@ -342,19 +394,23 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
             )
         wait_until_up(base, log_path)
-        mail = real_mail(base, warm_event, secrets[0][0], database_url)
-        wrk(args, base + "/healthz", "get.lua")  # warm the workers
-        lock = str(folder / "write-turn.lock")
+        mails = real_mails(base, warm_event, secrets[0], database_url)
+        wrk(wrk_settings, base + "/healthz", "get.lua")  # warm the workers
+        turn_file = str(folder / "write-turn.lock")
         for run in range(args.runs):
-            health = wrk(args, base + "/healthz", "get.lua")
-            row = {"/healthz": health["cpu"]["all"]}
-            for k, kind in enumerate(kinds):
-                n = run * len(kinds) + k
-                row[kind] = floor(
-                    kind, dsn, database_url, events[n], secrets[n + 1], mail, args.clients, lock
-                )
+            health = wrk(wrk_settings, base + "/healthz", "get.lua")
+            busy = health["cpu"]["all"] * health["requests"] / health["seconds"] / 1000
+            row = {"/healthz": health["cpu"]["all"], "busy": busy / os.cpu_count()}
+            for k, way in enumerate(ways):
+                n = run * len(ways) + k
+                target = Target(postgres, dsn, events[n], mails, turn_file)
+                readers = secrets[n + 1][: args.registrations]
+                row[way] = floor(target, way, readers, args.clients, database_url)
             rows.append(row)
-            print(f"run {run + 1}: /healthz {row['/healthz']:.2f} ms; " + _shares(row, kinds))
+            print(
+                f"run {run + 1}: /healthz {row['/healthz']:.2f} ms "
+                f"(CPUs {row['busy']:.0%} busy); {_costs(row, ways, postgres)}"
+            )
     finally:
         if server is not None:
             server.terminate()
@@ -363,32 +419,32 @@ def main() -> None:
             recreate_postgres(args.database_url, keep=False)
         shutil.rmtree(folder, ignore_errors=True)
 
-    backend = make_url(database_url).get_backend_name()
     health = statistics.median(r["/healthz"] for r in rows)
     budget = health / TARGET
     medians = {
-        kind: {k: statistics.median(r[kind][k] for r in rows) for k in rows[0][kind]}
-        for kind in kinds
+        way: {k: statistics.median(r[way][k] for r in rows) for k in rows[0][way]} for way in ways
     }
     print(
-        f"\nmedians of {args.runs} runs ({backend}, {args.clients} clients, "
-        f"{len(secrets[1])} registrations per run), CPU ms of the whole machine:"
+        f"\nmedians of {args.runs} runs ({make_url(database_url).get_backend_name()}, "
+        f"{args.clients} client{'s' if args.clients > 1 else ''}, "
+        f"{args.registrations} registrations per run), "
+        "CPU ms of the whole machine:"
     )
     print(f"  /healthz under wrk            {health:6.2f}")
     print(f"  a registration at {TARGET:.2f} at most {budget:6.2f}  (/healthz ÷ {TARGET:.2f})")
-    print(f"  its statements and commands:  {_shares(medians, kinds)}")
-    for kind in kinds:
-        left = budget - health - medians[kind]["all"]
-        print(f"  left beyond a /healthz for the request's own work ({kind}): {left:.2f}")
+    print(f"  its statements and commands:  {_costs(medians, ways, postgres)}")
+    for way in ways:
+        left = budget - health - medians[way]["all"]
+        print(f"  left beyond a /healthz for the request's own work ({way}): {left:.2f}")
 
 
-def _shares(row: dict, kinds: list[str]) -> str:
-    """Each kind's CPU ms per registration: the whole machine, then PostgreSQL and Redis."""
+def _costs(row: dict, ways: list[str], postgres: bool) -> str:
+    """Each way's CPU ms per registration: the whole machine, then PostgreSQL and Redis."""
     parts = []
-    for kind in kinds:
-        spent = row[kind]
-        server = f"PostgreSQL {spent['postgres']:.2f}, " if kind != "sqlite" else ""
-        parts.append(f"{kind} {spent['all']:.2f} ({server}Redis {spent['redis']:.2f})")
+    for way in ways:
+        spent = row[way]
+        database = f"PostgreSQL {spent['postgres']:.2f}, " if postgres else ""
+        parts.append(f"{way} {spent['all']:.2f} ({database}Redis {spent['redis']:.2f})")
     return "; ".join(parts)
 
 

@@ -42,6 +42,7 @@ import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -216,10 +217,16 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CPU_GROUPS = {"eventsys": "server", "redis-server": "redis", "postgres": "postgres"}
 
 
-def cpu_seconds() -> dict:
-    """A reading of the CPU seconds used so far: by each server, Redis and PostgreSQL
-    process (``pids``: pid -> (group, seconds)) and by the whole machine (``all``)."""
-    pids = {}
+class CpuReading(NamedTuple):
+    """CPU seconds used so far by each server, Redis and PostgreSQL process, keyed by pid
+    and start time (a pid can be reused), and by the whole machine."""
+
+    processes: dict[tuple[str, str], tuple[str, float]]  # -> (group, seconds)
+    all: float
+
+
+def cpu_seconds() -> CpuReading:
+    processes = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -230,19 +237,22 @@ def cpu_seconds() -> dict:
         if group:
             fields = text[text.rindex(")") + 2 :].split()
             seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-            pids[stat.parent.name] = (group, seconds)
+            processes[(stat.parent.name, fields[19])] = (group, seconds)
     with open("/proc/stat") as machine:
-        ticks = [int(t) for t in machine.readline().split()[1:]]
-    return {"pids": pids, "all": (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS}
+        user, nice, system, _idle, _iowait, irq, softirq = machine.readline().split()[1:8]
+    busy = sum(int(t) for t in (user, nice, system, irq, softirq))  # guest is within user
+    return CpuReading(processes, busy / CLOCK_TICKS)
 
 
-def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+def cpu_spent(before: CpuReading, after: CpuReading) -> dict[str, float]:
     """CPU seconds spent between two readings, by group and in all. A process that ended
-    in between (an autovacuum worker, say) is left out rather than counted negative."""
+    in between (an autovacuum worker, say) is left out rather than counted negative, and
+    so is one that started and ended in between; the whole machine's figure holds both."""
     spent = dict.fromkeys(CPU_GROUPS.values(), 0.0)
-    for pid, (group, seconds) in after["pids"].items():
-        spent[group] += seconds - before["pids"].get(pid, (group, 0.0))[1]
-    spent["all"] = after["all"] - before["all"]
+    for key, (group, seconds) in after.processes.items():
+        earlier = before.processes.get(key)
+        spent[group] += seconds - (earlier[1] if earlier else 0.0)
+    spent["all"] = after.all - before.all
     return spent
 
 
