@@ -19,7 +19,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -41,10 +40,11 @@ from wrk_rush import (
     cpu_seconds,
     cpu_spent,
     free_port,
+    production_env,
     recreate_postgres,
     run_command,
     seed,
-    wait_until_up,
+    start_server,
     wrk,
 )
 
@@ -382,15 +382,7 @@ def main() -> None:
         dsn = str(folder / "eventsys.db")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "EVENTSYS_ENV": "production",
-        "SECRET_KEY": os.urandom(32).hex(),
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "EVENTSYS_BASE_URL": base,
-        "EVENTSYS_INSTANCE_PATH": str(folder),
-    }
+    env = production_env(database_url, base, folder)
     server = None
     rows = []
     try:
@@ -406,15 +398,7 @@ def main() -> None:
                 conn.execute("VACUUM ANALYZE")
                 for table in ("events", "registrations", "outbox", "api_tokens", "users"):
                     conn.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = off)")
-        log_path = folder / "serve.log"
-        with open(log_path, "wb") as log:
-            server = subprocess.Popen(
-                [eventsys, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "4"],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until_up(base, log_path)
+        server = start_server(env, port, 4, folder)
         mails = real_mails(base, warm_event, secrets[0], database_url)
         wrk(wrk_settings, base + "/healthz", "get.lua")  # warm the workers
         turn_file = str(folder / "write-turn.lock")

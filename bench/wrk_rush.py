@@ -290,6 +290,48 @@ def wrk(args: argparse.Namespace, url: str, script: str, env: dict | None = None
     return result
 
 
+def production_env(database_url: str, base: str, folder: Path) -> dict:
+    """The environment of ``eventsys serve`` as the README's production section sets it,
+    with the rate limiter's counters in Redis and the instance in ``folder``."""
+    return {
+        **os.environ,
+        "EVENTSYS_ENV": "production",
+        "SECRET_KEY": os.urandom(32).hex(),
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "EVENTSYS_BASE_URL": base,
+        "EVENTSYS_INSTANCE_PATH": str(folder),
+    }
+
+
+def start_server(env: dict, port: int, workers: int, folder: Path) -> subprocess.Popen:
+    """``eventsys serve --workers N`` on 127.0.0.1:port, once it answers; its output goes
+    to serve.log in ``folder``."""
+    log_path = folder / "serve.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [
+                str(VENV_BIN / "eventsys"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", log_path)
+    except BaseException:
+        server.terminate()
+        raise
+    return server
+
+
 def wait_until_up(base: str, log: Path) -> None:
     for _ in range(600):
         try:
@@ -322,21 +364,15 @@ def main() -> None:
         database_url = f"sqlite:///{folder / 'eventsys.db'}"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # Only the registration limit is raised: every reader of the rush comes from 127.0.0.1.
     env = {
-        **os.environ,
-        "EVENTSYS_ENV": "production",
-        "SECRET_KEY": os.urandom(32).hex(),
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        **production_env(database_url, base, folder),
         "RATELIMIT_REGISTRATION": "100000 per minute",
-        "EVENTSYS_BASE_URL": base,
-        "EVENTSYS_INSTANCE_PATH": str(folder),
     }
     subprocess.run(
         ["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True
     )
     server = None
-    log_path = folder / "serve.log"
     try:
         eventsys = str(VENV_BIN / "eventsys")
         run_command([eventsys, "db", "upgrade"], env)
@@ -348,23 +384,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s ({make_url(database_url).get_backend_name()})"
         )
 
-        with open(log_path, "wb") as log:
-            server = subprocess.Popen(
-                [
-                    eventsys,
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    str(args.workers),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_until_up(base, log_path)
+        server = start_server(env, port, args.workers, folder)
         # Warm every worker as a running server is (imports, connections, caches): pages,
         # /healthz, and other readers registering for another event.
         for path in ("/healthz", "/", "/events/", f"/events/{page_event}"):
