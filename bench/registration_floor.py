@@ -6,7 +6,7 @@ CLIENTS processes register readers for a 300-seat lecture sending only a registr
 statements and Redis commands through the raw drivers, no HTTP, Flask or ORM
 ("statements"), and on PostgreSQL also as one call of a PL/pgSQL function ("one call").
 
-Usage: python bench/registration_floor.py [--runs 3] [--clients 4] [--registrations 2000]
+Usage: python bench/registration_floor.py [--runs 3] [--clients 4] [--registrations N]
        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 Needs what wrk_rush.py needs (Debian's wrk, Redis on 127.0.0.1:6379).
 """
@@ -295,7 +295,7 @@ def _register(execute, turn, sql: dict, target: Target, hashed: str) -> None:
         execute(sql["last use"], (now, token["token_id"]))
 
 
-def _stamp(target: Target):
+def _stamp(target: Target) -> datetime | str:
     """Now, as the server binds it: aware on PostgreSQL, UTC without offset on SQLite."""
     now = datetime.now(UTC)
     if target.postgres:

@@ -226,6 +226,7 @@ class CpuReading(NamedTuple):
 
 
 def cpu_seconds() -> CpuReading:
+    """A reading from /proc of the CPU time used so far."""
     processes = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
