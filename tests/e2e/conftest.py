@@ -188,9 +188,15 @@ class Walker:
         self.seen()
         self.page.fill("input[name=email]", email)
         self.page.fill("input[name=password]", demo.DEMO_PASSWORD)
-        self.page.press("input[name=password]", "Enter")
-        self.page.wait_for_selector(".account-nav form[action$='/auth/logout']", state="attached")
+        # The answer to the form, however slow a busy machine makes it (the password hash
+        # is costly by design), then what it shows: an error answer brings the server's log.
+        with self.page.expect_navigation(timeout=2 * TIMEOUT_MS):
+            self.page.press("input[name=password]", "Enter")
         self.seen()
+        logout = self.page.locator(".account-nav form[action$='/auth/logout']")
+        if not logout.count():
+            shown = self.page.inner_text("main")[:300]
+            raise AssertionError(f"not logged in as {email}: {self.page.url} shows {shown!r}")
         self.choose_language()
 
     def shot(self, step: str | None = None, full_page: bool = True) -> Path:
